@@ -1,0 +1,52 @@
+# The two commands: `make demo` runs SignMe with demo data, `make test` runs the tests.
+# Each creates .venv and installs what it needs on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test test-sqlite test-postgres lint format bench clean system-packages
+
+$(BIN)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/signme demo --port $(PORT)
+
+# Chromium for the browser tests and wrk for the benchmarks, from Debian.
+system-packages:
+	@bash scripts/system-packages
+
+test: $(BIN)/.installed system-packages
+	@$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python scripts/pg_ready.py "$(PG_URL)"; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
+	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
+
+test-sqlite: $(BIN)/.installed
+	@echo "== tests on SQLite"
+	SIGNME_HOME=var/test DATABASE_URL= $(BIN)/pytest -q
+
+test-postgres: $(BIN)/.installed
+	@echo "== tests on PostgreSQL"
+	SIGNME_HOME=var/test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check signme tests bench
+	$(BIN)/ruff format --check signme tests bench
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format signme tests bench
+	$(BIN)/ruff check --fix signme tests bench
+
+bench: $(BIN)/.installed system-packages
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,38 @@
+"""The demo outbox: every queued email, readable in the browser, so a newcomer
+can sign and confirm with no mail server. Only exists in demo mode."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from signme.lib.http import private_no_store
+
+from .models import OutboundEmail
+from .registry import render as render_email
+
+
+def _demo_only():
+    if not settings.DEMO:
+        raise Http404
+
+
+@require_GET
+def outbox(request):
+    _demo_only()
+    rows = OutboundEmail.objects.order_by("-id")[:200]
+    items = []
+    for row in rows:
+        rendered = render_email(row)
+        items.append({"row": row, "subject": rendered.subject if rendered else "(withdrawn)"})
+    return private_no_store(render(request, "mailing/outbox.html", {"items": items}))
+
+
+@require_GET
+def outbox_message(request, pk: int):
+    _demo_only()
+    row = get_object_or_404(OutboundEmail, pk=pk)
+    rendered = render_email(row)
+    return private_no_store(
+        render(request, "mailing/outbox_message.html", {"row": row, "email": rendered})
+    )

@@ -1,0 +1,352 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from signme.lib.markdown import render_markdown
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    address = models.TextField(help_text="Postal address, for imprints and the data controller.")
+    email = models.EmailField(blank=True, help_text="Where signers can reach the organisation.")
+    privacy_policy_url = models.URLField(blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="organisations"
+    )
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", "Organiser"
+        VOLUNTEER = "volunteer", "Volunteer"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ORGANISER)
+    # Volunteers see only the petitions they are given; organisers see all of
+    # their organisation's.
+    petitions = models.ManyToManyField("Petition", blank=True, related_name="volunteers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+class Target(models.Model):
+    """The body petitioned, and its petition scheme as data."""
+
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True)
+    requires_name = models.BooleanField(default=True)
+    requires_address = models.BooleanField(default=True)
+    requires_postcode = models.BooleanField(default=True)
+    requires_email = models.BooleanField(
+        default=True, help_text="Online signatures always need an email to be confirmed."
+    )
+    eligibility_question = models.CharField(
+        max_length=300, blank=True, help_text="Asked of every signer, e.g. 'Do you live in …?'"
+    )
+    eligible_postcode_areas = models.CharField(
+        max_length=300, blank=True, help_text="Optional, comma-separated, e.g. 'NR, IP, PE'."
+    )
+    minimum_signatures = models.PositiveIntegerField(default=0)
+    how_to_submit = models.TextField(blank=True)
+    scheme_url = models.URLField(blank=True)
+    scheme_checked_on = models.DateField(null=True, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class Threshold(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
+    count = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    triggers = models.CharField(max_length=300, help_text="What the target does at this count.")
+
+    class Meta:
+        ordering = ["count"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "count"], name="one_threshold_per_count")
+        ]
+
+    def __str__(self):
+        return f"{self.count:,}: {self.triggers}"
+
+
+class PetitionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(
+            Q(organisation__membership__user=user, organisation__membership__role="organiser")
+            | Q(volunteers__user=user)
+        ).distinct()
+
+
+class Petition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    number = models.PositiveIntegerField(
+        unique=True, validators=[MinValueValidator(1)], help_text="Printed on paper: never change."
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT)
+    target = models.ForeignKey(Target, on_delete=models.PROTECT)
+    title = models.CharField(max_length=200)
+    statement = models.TextField(
+        help_text="What the target should do, completing 'We, the undersigned, petition "
+        "<target> to …'."
+    )
+    body = models.TextField(blank=True, help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    goal = models.PositiveIntegerField(null=True, blank=True)
+    return_address = models.TextField(blank=True, help_text="Where paper sheets go back to.")
+    promoter_name = models.CharField(max_length=200, blank=True)
+    promoter_address = models.TextField(blank=True)
+    on_behalf_of = models.CharField(max_length=300, blank=True)
+    on_behalf_of_address = models.TextField(blank=True)
+    printer_name = models.CharField(max_length=200, blank=True)
+    printer_address = models.TextField(blank=True)
+    retention_days = models.PositiveIntegerField(
+        default=365, help_text="Days after closing before signers' personal data is deleted."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+
+    def __str__(self):
+        return f"{self.number}: {self.title}"
+
+    def clean(self):
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": "The petition must close after it opens."})
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("petition", args=[self.number])
+
+    @property
+    def short_url(self) -> str:
+        return f"{settings.BASE_URL}/{self.number}"
+
+    @property
+    def display_short_url(self) -> str:
+        return self.short_url.split("://", 1)[-1]
+
+    def is_accepting(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status != self.Status.OPEN:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+    def closed_reason(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.status == self.Status.DRAFT or (self.opens_at and now < self.opens_at):
+            return "This petition is not open for signatures yet."
+        return "This petition is closed and no longer accepts signatures."
+
+    @property
+    def imprint(self) -> str:
+        """The Elections Act 2022 imprint, in the order the reference sheet uses."""
+        if not self.promoter_name:
+            return ""
+        text = f"Published and promoted by {self.promoter_name}"
+        if self.on_behalf_of:
+            text += f" on behalf of {self.on_behalf_of}"
+        addresses = {self.promoter_address.strip(), self.on_behalf_of_address.strip()} - {""}
+        if len(addresses) == 1 and self.on_behalf_of:
+            text += f", all at {addresses.pop()}"
+        else:
+            if self.promoter_address:
+                text += f", {self.promoter_address.strip()}"
+            if self.on_behalf_of_address and self.on_behalf_of_address != self.promoter_address:
+                text += f"; {self.on_behalf_of}, {self.on_behalf_of_address.strip()}"
+        return text
+
+    @property
+    def current_notice(self):
+        return self.notices.order_by("-version").first()
+
+
+class PrivacyNotice(models.Model):
+    """The exact words a signer was shown. Never edited: a change is a new version."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="notices")
+    version = models.PositiveIntegerField()
+    text = models.TextField()
+    policy_url = models.URLField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "version"], name="one_notice_version")
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"PN-{self.petition.number}-v{self.version}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("A privacy notice cannot be changed; add a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.signatures.exists():
+            raise ValidationError("Signers were shown this notice; it must be kept.")
+        return super().delete(*args, **kwargs)
+
+    @classmethod
+    def publish(cls, petition, text: str, policy_url: str = "") -> "PrivacyNotice":
+        current = petition.current_notice
+        if current and current.text == text and current.policy_url == policy_url:
+            return current
+        return cls.objects.create(
+            petition=petition,
+            version=(current.version + 1) if current else 1,
+            text=text,
+            policy_url=policy_url,
+        )
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    SMS = "sms", "Text message (SMS)"
+    PHONE = "phone", "Phone call"
+    POST = "post", "Post"
+
+
+class Signature(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", "Online"
+        PAPER = "paper", "Paper"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for email confirmation"
+        VERIFIED = "verified", "Verified"
+        DUPLICATE = "duplicate", "Duplicate"
+        INVALID = "invalid", "Invalid"
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    name = models.CharField(max_length=200)
+    email = models.CharField(max_length=254, blank=True)
+    email_canonical = models.CharField(max_length=254, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    postcode = models.CharField(max_length=8, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    eligible = models.BooleanField(null=True, help_text="The signer's answer to the question.")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    sheet = models.ForeignKey(
+        "paper.Sheet", null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    sheet_row = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="signatures")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["petition", "status", "source"], name="sig_count_idx"),
+            models.Index(fields=["petition", "postcode"], name="sig_postcode_idx"),
+            models.Index(fields=["email_canonical"], name="sig_email_idx"),
+        ]
+        constraints = [
+            # One live signature per person and petition, whatever the channel:
+            # the database, not a check-then-insert, is what stops a double.
+            models.UniqueConstraint(
+                fields=["petition", "email_canonical"],
+                condition=Q(status__in=["pending", "verified"]) & ~Q(email_canonical=""),
+                name="one_signature_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["sheet", "sheet_row"],
+                condition=Q(sheet__isnull=False, sheet_row__isnull=False),
+                name="one_signature_per_sheet_row",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Signature {self.pk} on {self.petition_id}"
+
+
+class Consent(models.Model):
+    """One record per channel per signature: given or not, exactly as asked."""
+
+    class Mechanism(models.TextChoices):
+        WEB = "web", "Box on the online form"
+        PAPER = "paper", "Tick on a paper sheet, typed up"
+        IMPORT = "import", "Import"
+        UNSUBSCRIBE = "unsubscribe", "Unsubscribe link"
+        REQUEST = "request", "Rights request"
+        STAFF = "staff", "Recorded by staff"
+
+    signature = models.ForeignKey(
+        Signature, null=True, blank=True, on_delete=models.CASCADE, related_name="consents"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    given = models.BooleanField()
+    wording = models.TextField()
+    notice = models.ForeignKey(PrivacyNotice, null=True, blank=True, on_delete=models.PROTECT)
+    mechanism = models.CharField(max_length=20, choices=Mechanism.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "channel"], name="consent_org_idx")]
+
+    def __str__(self):
+        return f"{self.channel} {'given' if self.given else 'not given'}"
+
+
+class ThresholdReached(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="reached")
+    threshold = models.ForeignKey(Threshold, on_delete=models.CASCADE)
+    count = models.PositiveIntegerField()
+    reached_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "threshold"], name="reached_once")
+        ]
+
+    def __str__(self):
+        return f"{self.threshold} reached on {self.reached_at:%Y-%m-%d}"

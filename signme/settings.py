@@ -1,0 +1,245 @@
+"""SignMe settings.
+
+Every setting an operator may change is read from the environment here, and
+documented in docs/configuration.md. Unset always means a safe, working
+single-machine default.
+"""
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+SIGNME_HOME = Path(env("SIGNME_HOME", "var")).resolve()
+SIGNME_HOME.mkdir(parents=True, exist_ok=True)
+
+# Demo mode: DEBUG pages and the /dev/outbox/ listing. Never in production.
+DEMO = env_bool("SIGNME_DEMO")
+DEBUG = DEMO and env_bool("SIGNME_DEBUG", True)
+
+
+def _secret_key() -> str:
+    if env("SECRET_KEY"):
+        return env("SECRET_KEY")
+    # One generated key per SIGNME_HOME, so tokens in emails survive restarts.
+    path = SIGNME_HOME / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+try:
+    SECRET_KEY = _secret_key()
+except FileExistsError:  # another process created it between our check and open
+    SECRET_KEY = (SIGNME_HOME / "secret_key").read_text().strip()
+
+BASE_URL = env("SIGNME_BASE_URL", "http://localhost:8000").rstrip("/")
+_base = urlsplit(BASE_URL)
+ALLOWED_HOSTS = [h.strip() for h in env("SIGNME_ALLOWED_HOSTS").split(",") if h.strip()] or [
+    _base.hostname or "localhost",
+    "localhost",
+    "127.0.0.1",
+    "[::1]",
+]
+CSRF_TRUSTED_ORIGINS = [f"{_base.scheme}://{_base.netloc}"]
+# How many reverse proxies in front of the app append to X-Forwarded-For. The
+# rate limit trusts exactly that many hops and no more.
+TRUSTED_PROXY_COUNT = env_int("SIGNME_TRUSTED_PROXIES", 0)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "csp",
+    "signme.petitions",
+    "signme.paper",
+    "signme.mailing",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "signme.urls"
+WSGI_APPLICATION = "signme.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "signme.lib.context.site",
+            ],
+        },
+    }
+]
+
+_sqlite_path = SIGNME_HOME / "signme.sqlite3"
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=600
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
+    # BEGIN so concurrent signers queue on busy_timeout instead of failing.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    # Tests use a real file too: WAL and the busy timeout behave as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(SIGNME_HOME / "test.sqlite3")}
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Each checkout gets its own test database, so two test runs on one server
+    # never drop each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": "test_signme_" + hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "signme",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/organise/"
+LOGOUT_REDIRECT_URL = "/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env("SIGNME_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = SIGNME_HOME / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve straight from the app folders: no collectstatic step to forget.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = Path(env("SIGNME_MEDIA_ROOT", str(SIGNME_HOME / "media")))
+
+# Email. EMAIL_URL is smtp://user:pass@host:port (smtps:// for implicit TLS,
+# ?tls=1 for STARTTLS). Unset: messages are written as .eml files under
+# SIGNME_HOME/mail, so nothing is lost and nothing leaves the machine.
+EMAIL_URL = env("EMAIL_URL")
+DEFAULT_FROM_EMAIL = env("SIGNME_FROM_EMAIL", "SignMe <petitions@localhost>")
+EMAIL_TIMEOUT = 10
+if EMAIL_URL:
+    _mail = urlsplit(EMAIL_URL)
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
+    EMAIL_HOST_USER = _mail.username or ""
+    EMAIL_HOST_PASSWORD = _mail.password or ""
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = "tls=1" in (_mail.query or "")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = SIGNME_HOME / "mail"
+
+# Signing: requests per IP per minute. A surge comes from many addresses, so
+# this only slows one machine hammering the form.
+SIGN_RATE_LIMIT = env_int("SIGNME_SIGN_RATE_LIMIT", 30)
+# Seconds a count may be served from cache before it is recomputed.
+COUNT_TTL = env_int("SIGNME_COUNT_TTL", 5)
+# Public pages and JSON: how long a proxy or CDN may serve them.
+PUBLIC_MAX_AGE = env_int("SIGNME_PUBLIC_MAX_AGE", 10)
+PUBLIC_STALE_WHILE_REVALIDATE = 60
+CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 24 * 30
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+if _base.scheme == "https":
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SIGNME_HSTS_SECONDS", 60 * 60 * 24 * 365)
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+# Logs carry no personal data: request logging names paths only, and paths
+# never hold names or email addresses.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("SIGNME_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

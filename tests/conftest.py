@@ -1,0 +1,175 @@
+"""Named actors and real services for the tests.
+
+An organiser and a volunteer of the demo organisation, an outsider from
+another organisation who must get 404, and a signer's details. Email goes to a
+real SMTP server on loopback (aiosmtpd)."""
+
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from signme.petitions.demo import load_demo
+from signme.petitions.models import Membership, Organisation, Petition, Target
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# tests make between browser steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def petition(db) -> Petition:
+    """Petition 1500 of the reference sheet, open, with its organiser."""
+    return load_demo(username="organiser@example.org", password="organiser-pass-1")
+
+
+@pytest.fixture
+def organiser(petition):
+    return get_user_model().objects.get(username="organiser@example.org")
+
+
+@pytest.fixture
+def volunteer(petition):
+    user = get_user_model().objects.create_user("volunteer@example.org", password="vol-pass-1")
+    membership = Membership.objects.create(
+        user=user, organisation=petition.organisation, role=Membership.Role.VOLUNTEER
+    )
+    membership.petitions.add(petition)
+    return user
+
+
+@pytest.fixture
+def outsider(petition):
+    """Organiser of another organisation, with a petition of their own."""
+    user = get_user_model().objects.create_user("outsider@example.org", password="out-pass-1")
+    org = Organisation.objects.create(name="Other Campaign", address="1 Elsewhere, EX1 1AA")
+    Membership.objects.create(user=user, organisation=org, role=Membership.Role.ORGANISER)
+    target = Target.objects.create(name="Another Council", minimum_signatures=10)
+    Petition.objects.create(
+        number=77, organisation=org, target=target, title="Other", statement="do other things"
+    )
+    return user
+
+
+def signer_data(petition: Petition, **overrides) -> dict:
+    """A valid online signature for `petition`, as the form posts it."""
+    from signme.lib.tokens import make_token
+
+    data = {
+        "form_token": make_token("signform", petition.number),
+        "name": "Siân Evans",
+        "email": "sian.evans@example.org",
+        "address": "12 Market Place, Holt",
+        "postcode": "NR25 6BW",
+        "eligible": "yes",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@pytest.fixture
+def sign(client, petition):
+    """POST a signature the way a browser on the petition page does."""
+
+    def _sign(number: int | None = None, **overrides):
+        p = petition if number is None else Petition.objects.get(number=number)
+        return client.post(
+            f"/petitions/{p.number}/sign", signer_data(p, **overrides), HTTP_SEC_FETCH_SITE="same-origin"
+        )
+
+    return _sign
+
+
+# --- A real SMTP server on loopback -----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, n: int, timeout: float = 5.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= n:
+                    return list(self.messages)
+            time.sleep(0.02)
+        with self.lock:
+            return list(self.messages)
+
+
+class _Handler:
+    def __init__(self, mailbox: Mailbox):
+        self.mailbox = mailbox
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refused"):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        msg = email.message_from_bytes(envelope.content, policy=policy.default)
+        with self.mailbox.lock:
+            self.mailbox.messages.append(msg)
+        return "250 OK"
+
+
+class SMTPServer:
+    """aiosmtpd on a fixed loopback port that can be stopped and started, to
+    show what happens while the mail server is down."""
+
+    def __init__(self):
+        self.mailbox = Mailbox("127.0.0.1", free_port())
+        self.controller = None
+
+    def start(self):
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(
+            _Handler(self.mailbox), hostname=self.mailbox.host, port=self.mailbox.port
+        )
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.mailbox.host
+    settings.EMAIL_PORT = server.mailbox.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 3
+    yield server
+    server.stop()

@@ -1,0 +1,248 @@
+"""POST /petitions/<number>/sign: what is stored, and what is refused."""
+
+import pytest
+from django.utils import timezone
+
+from signme.mailing.models import OutboundEmail
+from signme.paper.models import Sheet
+from signme.petitions.models import Consent, Petition, Signature
+from tests.conftest import signer_data
+
+
+def stored():
+    """Everything a signature touches, to show that a refusal changed nothing."""
+    return (
+        list(Signature.objects.values_list("id", "name", "status")),
+        Consent.objects.count(),
+        OutboundEmail.objects.count(),
+    )
+
+
+def test_a_valid_signature_is_stored_pending_with_consents_and_a_confirmation_email(sign):
+    response = sign(consent_email="on", consent_post="on")
+    assert response.status_code == 303
+    assert response["Location"] == "/petitions/1500/signed"
+
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.PENDING
+    assert signature.name == "Siân Evans"
+    assert signature.postcode == "NR25 6BW"
+    assert signature.email_canonical == "sian.evans@example.org"
+    assert signature.source == Signature.Source.WEB
+    assert signature.eligible is True
+    assert signature.notice == signature.petition.current_notice
+
+    consents = {c.channel: c for c in signature.consents.all()}
+    assert set(consents) == {"email", "sms", "phone", "post"}
+    assert consents["email"].given and consents["post"].given
+    assert not consents["sms"].given and not consents["phone"].given
+    assert "may email me" in consents["email"].wording
+    assert signature.petition.organisation.name in consents["email"].wording
+    assert consents["email"].mechanism == Consent.Mechanism.WEB
+    assert consents["email"].notice == signature.notice
+
+    email = OutboundEmail.objects.get()
+    assert email.kind == "confirm_signature" and email.signature == signature
+    assert email.to == "sian.evans@example.org"
+
+
+def test_consent_boxes_start_unticked_and_each_input_is_labelled(client, petition):
+    html = client.get("/petitions/1500/").content.decode()
+    for channel in ["email", "sms", "phone", "post"]:
+        assert f'name="consent_{channel}"' in html
+        assert f'<label for="id_consent_{channel}">' in html
+    assert "checked" not in html
+    for name, autocomplete in [
+        ("name", "name"),
+        ("email", "email"),
+        ("address", "street-address"),
+        ("postcode", "postal-code"),
+    ]:
+        assert f'<label for="id_{name}">' in html
+        assert f'autocomplete="{autocomplete}"' in html
+    assert "Do you live, work or study in Norfolk?" in html
+
+
+def test_page_shows_statement_count_threshold_notice_and_imprint(client, petition):
+    response = client.get("/petitions/1500/")
+    html = response.content.decode()
+    assert "We, the undersigned, petition Norfolk County Council to stop their proposals" in html
+    assert "Published and promoted by Steffan Aquarone" in html
+    assert petition.current_notice.code in html
+    assert "20 more needed to reach 20" in html
+    assert "/petitions/1500/qr.svg" in html
+    assert response["Cache-Control"].startswith("public, max-age=")
+    assert "stale-while-revalidate" in response["Cache-Control"]
+
+
+def test_short_link_redirects_to_the_petition_and_keeps_the_sheet(client, petition):
+    response = client.get("/1500?sheet=S1500-0001")
+    assert response.status_code == 302
+    assert response["Location"] == "/petitions/1500/?sheet=S1500-0001"
+
+
+@pytest.mark.parametrize("name", ["Siân Evans", "Zoë Brontë", "Nguyễn Văn An", "李小龍", "Seán O'Brien"])
+def test_names_in_any_script_are_stored_exactly(sign, name):
+    assert sign(name=name).status_code == 303
+    assert Signature.objects.get().name == name
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "", "Enter your full name"),
+        ("name", "x" * 201, "Your name must be 200 characters or fewer"),
+        ("email", "", "Enter your email address"),
+        ("email", "not-an-email", "Enter an email address in the correct format"),
+        ("email", "a@b", "Enter an email address in the correct format"),
+        ("address", "", "Enter your address"),
+        ("address", "y" * 301, "Your address must be 300 characters or fewer"),
+        ("postcode", "", "Enter your postcode"),
+        ("postcode", "NR1", "Enter a real UK postcode"),
+        ("postcode", "ZZ99 9ZZ!", "Enter a real UK postcode"),
+        ("eligible", None, "Answer the question"),
+        ("eligible", "maybe", "Choose yes or no"),
+        ("name", "<script>alert(1)</script>", "Your name cannot contain &lt; or &gt;"),
+        ("name", "Bad\x07Name", "cannot be printed"),
+        ("name", "Bad\x00Name", "Null characters are not allowed"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_stores_nothing(sign, field, value, message):
+    sign(email="first@example.org")  # something already stored, which must not change
+    before = stored()
+    response = sign(**{"email": "second@example.org", field: value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert message in html
+    assert f'href="#id_{field}"' in html  # the summary links to the field
+    assert stored() == before
+
+
+def test_html_in_fields_is_shown_escaped_never_run(sign):
+    response = sign(name="<script>alert(1)</script>", address="<b>bold</b>")
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>bold</b>" not in html
+    assert Signature.objects.count() == 0
+
+
+def test_postcode_is_normalised(sign):
+    sign(postcode=" nr12dh ")
+    assert Signature.objects.get().postcode == "NR1 2DH"
+
+
+def test_sms_consent_without_a_phone_number_is_refused(sign):
+    response = sign(consent_sms="on")
+    assert response.status_code == 400
+    assert "Enter a phone number, or untick text messages" in response.content.decode()
+    assert Signature.objects.count() == 0
+
+
+def test_same_person_signing_again_is_never_a_second_signature(sign):
+    first = sign(email="Jo.Bloggs@gmail.com")
+    again = sign(email="jobloggs+petition@googlemail.com", name="Jo B")
+    assert first.status_code == again.status_code == 303
+    assert first["Location"] == again["Location"]  # the page does not reveal it
+    assert Signature.objects.count() == 1
+    assert Signature.objects.get().name == "Siân Evans"
+
+
+def test_double_submission_stores_one_signature_and_one_email(sign):
+    sign()
+    sign()
+    assert Signature.objects.count() == 1
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_signing_again_after_confirming_sends_nothing(sign):
+    sign()
+    Signature.objects.update(status=Signature.Status.VERIFIED)
+    OutboundEmail.objects.all().delete()
+    sign()
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_unknown_petition_is_404(client, petition):
+    assert client.get("/petitions/9999/").status_code == 404
+    response = client.post("/petitions/9999/sign", signer_data(petition))
+    assert response.status_code == 404
+
+
+def test_missing_form_token_is_refused_and_stores_nothing(sign):
+    response = sign(form_token=None)
+    assert response.status_code == 403
+    assert "This form has expired" in response.content.decode()
+    assert Signature.objects.count() == 0
+
+
+def test_forged_form_token_is_refused(sign):
+    response = sign(form_token="1500:forged:signature")
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_a_post_from_another_website_is_refused(client, petition):
+    data = signer_data(petition)
+    response = client.post("/petitions/1500/sign", data, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    response = client.post("/petitions/1500/sign", data, HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert "another website" in response.content.decode()
+    assert Signature.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", [Petition.Status.CLOSED, Petition.Status.DRAFT])
+def test_closed_or_draft_petition_accepts_nothing_and_says_so(client, sign, petition, status):
+    petition.status = status
+    petition.save()
+    page = client.get("/petitions/1500/").content.decode()
+    assert 'action="/petitions/1500/sign"' not in page
+    assert "not open for signatures yet" in page or "is closed" in page
+    response = sign()
+    assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_petition_past_its_closing_date_accepts_nothing(sign, petition):
+    petition.closes_at = timezone.now() - timezone.timedelta(minutes=1)
+    petition.save()
+    assert sign().status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_one_address_hammering_the_form_is_slowed(sign, settings):
+    settings.SIGN_RATE_LIMIT = 3
+    codes = [sign(email=f"p{i}@example.org").status_code for i in range(5)]
+    assert codes == [303, 303, 303, 429, 429]
+    assert Signature.objects.count() == 3
+
+
+def test_a_surge_from_many_addresses_passes_the_rate_limit(client, petition, settings):
+    settings.SIGN_RATE_LIMIT = 3
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(10):
+        response = client.post(
+            "/petitions/1500/sign",
+            signer_data(petition, email=f"p{i}@example.org"),
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{i}",
+        )
+        assert response.status_code == 303
+    assert Signature.objects.count() == 10
+
+
+def test_signature_through_a_sheet_qr_code_is_attributed_to_the_sheet(sign, petition):
+    sheet = Sheet.objects.create(petition=petition, serial="S1500-0001")
+    sign(sheet="s1500-0001")
+    signature = Signature.objects.get()
+    assert signature.sheet == sheet
+    assert signature.source == Signature.Source.WEB
+
+
+def test_no_personal_data_in_the_redirect_or_logs(sign, caplog):
+    caplog.set_level("DEBUG")
+    response = sign(email="private.person@example.org", name="Private Person")
+    assert "private" not in response["Location"].lower()
+    assert "private.person" not in caplog.text
+    assert "Private Person" not in caplog.text
