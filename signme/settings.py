@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "signme.petitions",
     "signme.paper",
     "signme.mailing",
+    "signme.people",
+    "signme.submissions",
+    "signme.audit",
 ]
 
 MIDDLEWARE = [

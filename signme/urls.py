@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from signme.mailing import views as mailing_views
 from signme.petitions import staff, views
@@ -24,6 +24,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("signme.paper.urls")),
+    path("", include("signme.people.urls")),
+    path("", include("signme.submissions.urls")),
     path("admin/", admin.site.urls),
     # Demo only (404 otherwise).
     path("dev/outbox/", mailing_views.outbox, name="dev_outbox"),

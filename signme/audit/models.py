@@ -1,0 +1,60 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AuditEvent(models.Model):
+    """Who viewed, exported, imported or erased personal data, and when.
+
+    Rows are only ever added: the application offers no way to edit or delete
+    them (see save() and delete())."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed personal data"
+        EXPORT = "export", "Exported personal data"
+        IMPORT = "import", "Imported or typed up personal data"
+        ERASE = "erase", "Erased personal data"
+        ANONYMISE = "anonymise", "Anonymised on schedule"
+        SEND = "send", "Sent email to signers"
+        REQUEST = "request", "Handled a rights request"
+        SUBMIT = "submit", "Made a submission pack"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(
+        max_length=200, help_text="Kept when the user is deleted; 'system' for scheduled jobs."
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    organisation = models.ForeignKey(
+        "petitions.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    petition = models.ForeignKey(
+        "petitions.Petition", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What was touched, without personal data: "signature 123", "12 rows of sheet S1500-0007".
+    subject = models.CharField(max_length=300)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.subject}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")

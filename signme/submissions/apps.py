@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SubmissionsConfig(AppConfig):
+    name = "signme.submissions"
+    label = "submissions"
+    verbose_name = "Targets' schemes and submissions"
