@@ -86,7 +86,9 @@ def sign(client, petition):
     def _sign(number: int | None = None, **overrides):
         p = petition if number is None else Petition.objects.get(number=number)
         return client.post(
-            f"/petitions/{p.number}/sign", signer_data(p, **overrides), HTTP_SEC_FETCH_SITE="same-origin"
+            f"/petitions/{p.number}/sign",
+            signer_data(p, **overrides),
+            HTTP_SEC_FETCH_SITE="same-origin",
         )
 
     return _sign

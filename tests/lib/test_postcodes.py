@@ -23,7 +23,8 @@ def test_postcodes_in_any_case_and_spacing_are_normalised(typed, expected):
 
 
 @pytest.mark.parametrize(
-    "typed", ["", "   ", "NR1", "12345", "NR1 2D", "NR1 2DHX", "QQ1 1AA", "NR1 2CI", "N R 1 2 D H !"]
+    "typed",
+    ["", "   ", "NR1", "12345", "NR1 2D", "NR1 2DHX", "QQ1 1AA", "NR1 2CI", "N R 1 2 D H !"],
 )
 def test_things_that_are_not_postcodes_are_rejected(typed):
     with pytest.raises(InvalidPostcode):

@@ -44,7 +44,9 @@ def test_count_json_has_the_public_shape_and_cache_headers(client, petition):
 
 
 def test_a_returned_sheet_counts_by_tally_until_transcribed_then_by_rows(petition):
-    sheet = Sheet.objects.create(petition=petition, serial="S-1", tally=8, returned_at=timezone.now())
+    sheet = Sheet.objects.create(
+        petition=petition, serial="S-1", tally=8, returned_at=timezone.now()
+    )
     add_signatures(petition, 2)
     counts = compute_counts(petition.pk)
     assert (counts.online, counts.paper_tallied, counts.paper_transcribed) == (2, 8, 0)

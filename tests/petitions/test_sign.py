@@ -81,7 +81,9 @@ def test_short_link_redirects_to_the_petition_and_keeps_the_sheet(client, petiti
     assert response["Location"] == "/petitions/1500/?sheet=S1500-0001"
 
 
-@pytest.mark.parametrize("name", ["Siân Evans", "Zoë Brontë", "Nguyễn Văn An", "李小龍", "Seán O'Brien"])
+@pytest.mark.parametrize(
+    "name", ["Siân Evans", "Zoë Brontë", "Nguyễn Văn An", "李小龍", "Seán O'Brien"]
+)
 def test_names_in_any_script_are_stored_exactly(sign, name):
     assert sign(name=name).status_code == 303
     assert Signature.objects.get().name == name

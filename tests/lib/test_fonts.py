@@ -1,0 +1,12 @@
+from signme.lib.fonts import CJK, SANS, font_for, missing_glyphs
+
+
+def test_latin_welsh_polish_and_vietnamese_names_use_the_main_font():
+    for text in ["£5million", "Siân Ŵyn Ŷr", "Zbigniew Łukasiewicz", "Nguyễn Văn Ánh"]:
+        assert font_for(text) == SANS
+        assert missing_glyphs(text) == set()
+
+
+def test_cjk_names_fall_back_to_a_font_that_has_them():
+    assert font_for("李小龍") == CJK
+    assert missing_glyphs("李小龍 山田太郎 김민준") == set()
