@@ -128,7 +128,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
     # BEGIN so concurrent signers queue on busy_timeout instead of failing.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
@@ -206,6 +205,8 @@ else:
 SIGN_RATE_LIMIT = env_int("SIGNME_SIGN_RATE_LIMIT", 30)
 # Seconds a count may be served from cache before it is recomputed.
 COUNT_TTL = env_int("SIGNME_COUNT_TTL", 5)
+# Seconds the rendered petition page is reused for visitors without a session.
+PAGE_CACHE_TTL = env_int("SIGNME_PAGE_CACHE_TTL", 3)
 # Public pages and JSON: how long a proxy or CDN may serve them.
 PUBLIC_MAX_AGE = env_int("SIGNME_PUBLIC_MAX_AGE", 10)
 PUBLIC_STALE_WHILE_REVALIDATE = 60

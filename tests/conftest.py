@@ -24,9 +24,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
+    from signme.petitions import access
+
     cache.clear()
+    access._public.clear()
     yield
     cache.clear()
+    access._public.clear()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -76,16 +77,23 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
 
 @require_GET
 def petition_page(request, number: int):
+    sheet = request.GET.get("sheet", "")[:20]
+    # The page holds no per-visitor state (see sign()), so any proxy may cache
+    # it, and so do we: during a surge most requests are this page, and the
+    # HTML for everyone without a staff session is the same for a few seconds.
+    anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+    key = f"page:{number}:{sheet}"
+    if anonymous and (html := cache.get(key)) is not None:
+        return public_cache(HttpResponse(html))
     petition = public_petition(number)
     form = SignForm(
         petition=petition,
-        initial={
-            "form_token": make_token("signform", petition.number),
-            "sheet": request.GET.get("sheet", "")[:20],
-        },
+        initial={"form_token": make_token("signform", petition.number), "sheet": sheet},
     )
-    # The page holds no per-visitor state (see sign()), so any proxy may cache it.
-    return public_cache(_page(request, petition, form))
+    response = _page(request, petition, form)
+    if anonymous:
+        cache.set(key, response.content, settings.PAGE_CACHE_TTL)
+    return public_cache(response)
 
 
 def _error(request, petition, status: int, title: str, message: str):

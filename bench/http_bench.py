@@ -1,0 +1,214 @@
+"""Load test of the real server: signing and reading, on SQLite and PostgreSQL.
+
+Starts `signme serve` (granian, 2 workers) on a fresh database holding a
+petition with N verified signatures already, then drives it with wrk:
+  1. full signing POSTs with unique emails and client addresses;
+  2. GETs of the petition page;
+  3. GETs of count.json.
+Prints signatures/s, reads/s, p50/p99 latency and errors, and checks that every
+signature acknowledged with a 303 is in the database.
+
+    .venv/bin/python bench/http_bench.py [--db sqlite,postgres] [--seed 1000000]
+        [--duration 15] [--connections 32]
+"""
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/signme_bench"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def signme(env, *args, capture=False):
+    cmd = [sys.executable, "-m", "signme.cli", *args]
+    if capture:
+        return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
+    subprocess.run(cmd, env=env, check=True)
+
+
+def prepare(db: str, home: Path, seed: int) -> dict:
+    env = dict(os.environ, SIGNME_HOME=str(home), SIGNME_TRUSTED_PROXIES="1")
+    env.pop("SIGNME_DEMO", None)
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute("DROP DATABASE IF EXISTS signme_bench")
+            conn.execute("CREATE DATABASE signme_bench")
+        env["DATABASE_URL"] = PG_BENCH
+    else:
+        env["DATABASE_URL"] = ""
+    signme(env, "manage", "migrate", "-v0")
+    signme(env, "manage", "load_demo")
+    t0 = time.perf_counter()
+    seed_signatures(db, env, seed)
+    print(f"  seeded {seed:,} verified signatures in {time.perf_counter() - t0:.1f} s")
+    return env
+
+
+def seed_signatures(db: str, env: dict, n: int) -> None:
+    now = datetime.now(UTC)
+    cols = (
+        "petition_id, notice_id, name, email, email_canonical, address, postcode, phone, "
+        "source, status, created_at, verified_at, eligible"
+    )
+    if db == "postgres":
+        import psycopg
+
+        with psycopg.connect(PG_BENCH) as conn:
+            pid, nid = conn.execute(
+                "SELECT p.id, n.id FROM petitions_petition p JOIN petitions_privacynotice n "
+                "ON n.petition_id = p.id WHERE p.number = 1500"
+            ).fetchone()
+            with conn.cursor().copy(f"COPY petitions_signature ({cols}) FROM STDIN") as copy:
+                for i in range(n):
+                    email = f"seed{i}@example.org"
+                    copy.write_row(
+                        (pid, nid, f"Seeded Signer {i}", email, email, "1 Market Place",
+                         "NR25 6BW", "", "web", "verified", now, now, True)
+                    )  # fmt: skip
+            conn.execute("ANALYZE petitions_signature")
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(Path(env["SIGNME_HOME"]) / "signme.sqlite3")
+        pid, nid = conn.execute(
+            "SELECT p.id, n.id FROM petitions_petition p JOIN petitions_privacynotice n "
+            "ON n.petition_id = p.id WHERE p.number = 1500"
+        ).fetchone()
+        stamp = now.isoformat(sep=" ")
+        rows = (
+            (pid, nid, f"Seeded Signer {i}", f"seed{i}@example.org", f"seed{i}@example.org",
+             "1 Market Place", "NR25 6BW", "", "web", "verified", stamp, stamp, 1)
+            for i in range(n)
+        )  # fmt: skip
+        with conn:
+            marks = ",".join("?" * 13)
+            conn.executemany(f"INSERT INTO petitions_signature ({cols}) VALUES ({marks})", rows)
+        conn.execute("ANALYZE")
+        conn.close()
+
+
+def wait_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except Exception:  # noqa: BLE001
+            time.sleep(0.2)
+    raise SystemExit(f"server did not come up at {url}")
+
+
+def wrk(url: str, script: str, duration: int, connections: int, env: dict) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s",
+         str(HERE / script), url],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout  # fmt: skip
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+    m = re.search(r"LATENCY p50=([\d.]+) p99=([\d.]+)", out)
+    result["p50"], result["p99"] = float(m.group(1)), float(m.group(2))
+    m = re.search(r"STATUS 303=(\d+) other=(\d+)", out)
+    if m:
+        result["ok"], result["errors"] = int(m.group(1)), int(m.group(2))
+    m = re.search(r"STATUS non200=(\d+)", out)
+    if m:
+        result["errors"] = int(m.group(1))
+    sock = re.search(r"Socket errors: (.*)", out)
+    result["socket_errors"] = sock.group(1) if sock else ""
+    return result
+
+
+def stored_bench_signatures(env: dict, prefix: str) -> int:
+    code = (
+        "from signme.petitions.models import Signature;"
+        f"print(Signature.objects.filter(email__startswith='{prefix}.').count())"
+    )
+    return int(signme(env, "manage", "shell", "-c", code, capture=True).split()[-1])
+
+
+def run(db: str, args) -> dict:
+    print(f"== {db}")
+    home = Path(tempfile.mkdtemp(prefix=f"signme-bench-{db}-"))
+    try:
+        env = prepare(db, home, args.seed)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        env["SIGNME_BASE_URL"] = base
+        token = signme(
+            env, "manage", "shell", "-c",
+            "from signme.lib.tokens import make_token; print(make_token('signform', 1500))",
+            capture=True,
+        ).split()[-1]  # fmt: skip
+        server = subprocess.Popen(
+            [sys.executable, "-m", "signme.cli", "serve", "--port", str(port), "--workers",
+             str(args.workers), "--threads", str(args.threads)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            wait_up(f"{base}/petitions/1500/count.json")
+            prefix = f"b{int(time.time())}"
+            wenv = dict(env, SIGNME_FORM_TOKEN=token, SIGNME_BENCH_PREFIX=prefix)
+            sign = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
+                       args.connections, wenv)  # fmt: skip
+            sign["stored"] = stored_bench_signatures(env, prefix)
+            page = wrk(f"{base}/petitions/1500/", "read.lua", args.duration, args.connections, env)
+            count = wrk(f"{base}/petitions/1500/count.json", "read.lua", args.duration,
+                        args.connections, env)  # fmt: skip
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    print(
+        f"  sign:       {sign['rps']:8.0f} signatures/s  p50 {sign['p50']:6.1f} ms  "
+        f"p99 {sign['p99']:6.1f} ms  303s {sign['ok']:,}  errors {sign['errors']}  "
+        f"stored {sign['stored']:,} {'OK' if sign['stored'] >= sign['ok'] else 'MISSING'}"
+    )
+    for name, r in [("page", page), ("count.json", count)]:
+        print(
+            f"  {name:11} {r['rps']:8.0f} reads/s       p50 {r['p50']:6.1f} ms  "
+            f"p99 {r['p99']:6.1f} ms  errors {r['errors']} {r['socket_errors']}"
+        )
+    return {"sign": sign, "page": page, "count": count}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--seed", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: run scripts/system-packages (Debian package wrk)")
+    os.chdir(ROOT)
+    print(f"{os.cpu_count()} cores; wrk -t2 -c{args.connections} -d{args.duration}s; "
+          f"granian --workers {args.workers} --blocking-threads {args.threads}")  # fmt: skip
+    for db in args.db.split(","):
+        run(db.strip(), args)
+
+
+if __name__ == "__main__":
+    main()
