@@ -72,7 +72,7 @@ class SignForm(forms.Form):
         label="Phone number (optional)",
         max_length=20,
         required=False,
-        help_text="Only if you tick text messages or phone calls below.",
+        help_text="Only needed if you ticked text messages or phone calls above.",
         error_messages={"max_length": "Enter a phone number of 20 characters or fewer"},
     )
     sheet = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
