@@ -7,4 +7,4 @@ class SubmissionsConfig(AppConfig):
     verbose_name = "Targets' schemes and submissions"
 
     def ready(self):
-        from . import emails, jobs  # noqa: F401 - registers email kinds, jobs, receivers
+        from . import emails, jobs, public  # noqa: F401 - registers emails, jobs, receivers

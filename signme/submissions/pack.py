@@ -73,6 +73,10 @@ class PackFacts:
         return self.listed + self.paper_tallied
 
 
+def _n(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
 def counted(petition: Petition):
     """Signatures that count: verified online ones and rows of transcribed
     sheets, not erased. Ineligible ones are filtered out separately."""
@@ -310,8 +314,8 @@ class PdfWriter:
             counts.append(
                 (
                     f"{f.paper_tallied:,}",
-                    f"on paper, counted on {f.tallied_sheets:,} returned sheets not yet typed "
-                    "up: their scans follow the list, their names are not in it",
+                    f"on paper, counted on {_n(f.tallied_sheets, 'returned sheet', 'returned sheets')}"
+                    " not yet typed up: their scans follow the list, their names are not in it",
                 )
             )
         counts.append((f"{f.total:,}", "in total"))
@@ -322,14 +326,17 @@ class PdfWriter:
             y -= 14
         y -= 6
         y = self.paragraph(y, "How the list was checked", size=12, bold=True)
+        question = f" (“{target.eligibility_question}”)" if target.eligibility_question else ""
         removed = (
-            f"Each person is listed once. {f.duplicates_removed:,} duplicate signatures "
-            "(the same email address, or the same name and postcode, online or on paper) "
-            "were removed, keeping the first. "
-            f"{f.ineligible_removed:,} signers who answered that they are not eligible"
-            + (f" (“{target.eligibility_question}”)" if target.eligibility_question else "")
-            + f" were removed. {f.pending_left_out:,} online signatures never confirmed by "
-            "email are not counted."
+            "Each person is listed once. "
+            f"{_n(f.duplicates_removed, 'duplicate signature was', 'duplicate signatures were')}"
+            " removed (the same email address, or the same name and postcode, online or on "
+            "paper), keeping the first. "
+            f"{_n(f.ineligible_removed, 'signer', 'signers')} who answered that they are not "
+            f"eligible{question} {'was' if f.ineligible_removed == 1 else 'were'} removed. "
+            f"{_n(f.pending_left_out, 'online signature', 'online signatures')} never "
+            "confirmed by email "
+            f"{'is' if f.pending_left_out == 1 else 'are'} not counted."
         )
         y = self.paragraph(y, removed, size=10)
         columns = ", ".join(label.lower() for key, label in f.columns)
@@ -357,7 +364,7 @@ class PdfWriter:
             self.c.setFillColorRGB(0.7, 0.05, 0.1)
             y = self.paragraph(
                 y,
-                f"Warning: {f.total:,} signatures is below the minimum of "
+                f"Warning: {_n(f.total, 'signature is', 'signatures is')} below the minimum of "
                 f"{target.minimum_signatures:,} in {target.name}'s petition scheme.",
                 size=12,
                 bold=True,
