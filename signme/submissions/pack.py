@@ -311,11 +311,12 @@ class PdfWriter:
             (f"{f.paper:,}", "on paper, typed up from the sheets (scans follow the list)"),
         ]
         if f.paper_tallied:
+            sheets = _n(f.tallied_sheets, "returned sheet", "returned sheets")
             counts.append(
                 (
                     f"{f.paper_tallied:,}",
-                    f"on paper, counted on {_n(f.tallied_sheets, 'returned sheet', 'returned sheets')}"
-                    " not yet typed up: their scans follow the list, their names are not in it",
+                    f"on paper, counted on {sheets} not yet typed up: their scans follow the "
+                    "list, their names are not in it",
                 )
             )
         counts.append((f"{f.total:,}", "in total"))
