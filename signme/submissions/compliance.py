@@ -51,10 +51,7 @@ def notice_shares_email(notice_text: str, target_name: str) -> bool:
 
 
 def paper_columns(petition: Petition) -> PaperColumns | None:
-    try:
-        return petition.paper_columns
-    except PaperColumns.DoesNotExist:
-        return None
+    return PaperColumns.objects.filter(petition=petition).first()
 
 
 def compliance_warnings(petition: Petition) -> list[ComplianceWarning]:

@@ -7,6 +7,13 @@ from .presets import all_presets
 
 
 class SchemeForm(forms.ModelForm):
+    scheme_url = forms.URLField(
+        label="Link to the petition scheme",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a web address, like https://www.example.gov.uk"},
+    )
+
     class Meta:
         model = Target
         fields = [
