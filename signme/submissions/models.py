@@ -52,6 +52,8 @@ class Submission(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     made_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Set when the pack was written outside the media folder (the command line).
+    out_dir = models.CharField(max_length=500, blank=True)
     online = models.PositiveIntegerField(default=0)
     paper = models.PositiveIntegerField(default=0)
     paper_tallied = models.PositiveIntegerField(default=0)

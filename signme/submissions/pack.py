@@ -14,6 +14,7 @@ fixes the PDF's timestamps and ids, and every date printed comes from the data.
 
 import csv
 import hashlib
+import threading
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -37,13 +39,13 @@ from .compliance import notice_shares_email
 CHUNK = 5000
 Progress = Callable[[int], None]
 
-_CSV_DANGER = ("=", "+", "-", "@", "\t", "\r")
+_CSV_DANGER = frozenset("=+-@\t\r")
 
 
 def neutralise(cell: str) -> str:
     """A spreadsheet runs a cell starting with = + - @ (or a tab or CR) as a
     formula; a leading apostrophe makes it text."""
-    return "'" + cell if cell.startswith(_CSV_DANGER) else cell
+    return "'" + cell if cell and cell[0] in _CSV_DANGER else cell
 
 
 @dataclass
@@ -140,9 +142,9 @@ def gather_facts(petition: Petition) -> PackFacts:
     return facts
 
 
-def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[dict]:
+def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, ...]]:
     """The list, in a stable order (date signed, then the order rows were
-    stored), one dict per signatory holding only the pack's columns."""
+    stored): one tuple per signatory, holding the pack's columns in order."""
     qs = (
         listed(petition)
         .order_by("created_at", "id")
@@ -159,19 +161,27 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[dict]:
         )  # fmt: skip
     )
     email_notices = facts.email_notices
+    keys = [key for key, _ in facts.columns]
     tz = timezone.get_current_timezone()
+    # Local dates by the hour: UK offsets are whole hours, and converting every
+    # row's timestamp would cost more than the rest of the CSV together.
+    days = {}
     for name, address, postcode, email, created, source, serial, row, notice_id in qs.iterator(
         chunk_size=CHUNK
     ):
-        channel = "Online" if source == "web" else f"Paper, sheet {serial} row {row}"
-        yield {
+        hour = created.replace(minute=0, second=0, microsecond=0)
+        day = days.get(hour)
+        if day is None:
+            day = days[hour] = created.astimezone(tz).date().isoformat()
+        values = {
             "name": name,
             "address": address,
             "postcode": postcode,
             "email": email if notice_id in email_notices else "",
-            "date": created.astimezone(tz).date().isoformat(),
-            "channel": channel,
+            "date": day,
+            "channel": "Online" if source == "web" else f"Paper, sheet {serial} row {row}",
         }
+        yield tuple(values[k] for k in keys)
 
 
 def _scans(petition: Petition):
@@ -188,12 +198,12 @@ def _scans(petition: Petition):
 def write_csv(petition: Petition, facts: PackFacts, out, progress: Progress | None = None):
     """Write the list as CSV (UTF-8 with a byte-order mark, so spreadsheets
     read accents right) to a text file opened with newline=""."""
-    keys = [key for key, _ in facts.columns]
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _, label in facts.columns])
+    danger = _CSV_DANGER
     n = 0
     for row in signatory_rows(petition, facts):
-        writer.writerow([neutralise(row[k]) for k in keys])
+        writer.writerow(["'" + c if c and c[0] in danger else c for c in row])
         n += 1
         if progress and n % CHUNK == 0:
             progress(CHUNK)
@@ -228,21 +238,46 @@ def _compress_finished_page(canvas: Canvas):
     # reportlab holds every page's drawing commands as text until save(): for
     # 25,000 pages that is gigabytes. Deflating each page as it is finished
     # keeps a few kilobytes per page instead.
-    from reportlab.pdfbase.pdfdoc import PDFStream
-
     page = canvas._doc.Pages.pages[-1]
     if page.stream:
-        stream = PDFStream(content=zlib.compress(page.stream.encode("latin-1")))
+        stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("latin-1")))
         stream.filters = [_Precompressed()]
         stream.__Comment__ = "page stream"
         page.Contents = stream
         page.stream = None
 
 
+_streaming = threading.local()
+
+
+class _StreamingPDFFile(pdfdoc.PDFFile):
+    """reportlab assembles the whole file in memory when it saves (for a
+    million signatures, another 150 MB). While a pack is being saved on this
+    thread, its output goes straight to the file instead; every other PDF,
+    and every other thread, gets reportlab's usual behaviour."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        out = getattr(_streaming, "out", None)
+        self._streamed = out is not None
+        if out is not None:
+            out.write(b"".join(self.strings))
+            self.strings = []
+            self.write = out.write
+
+    def format(self, document):
+        return b"" if self._streamed else super().format(document)
+
+
+if not issubclass(pdfdoc.PDFFile, _StreamingPDFFile):
+    pdfdoc.PDFFile = _StreamingPDFFile
+
+
 class PdfWriter:
     def __init__(self, out, petition: Petition, facts: PackFacts):
         self.petition = petition
         self.facts = facts
+        self.out = out
         self.c = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
         self.c.setTitle(f"Petition {petition.number}: {petition.title}")
         self.c.setAuthor(petition.organisation.name)
@@ -390,8 +425,7 @@ class PdfWriter:
         weights = sum(_WEIGHTS[k] for k, _ in f.columns)
         widths = [usable * _WEIGHTS[k] / weights for k, _ in f.columns]
         xs = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
-        keys = [k for k, _ in f.columns]
-        cells = list(zip(keys, xs, [w - 4 for w in widths], strict=True))
+        cells = list(zip(xs, [w - 4 for w in widths], strict=True))
         top = self.height - MARGIN - 28
         bottom = MARGIN + 8
         c = self.c
@@ -402,8 +436,7 @@ class PdfWriter:
             # Lines per cell: one, unless the text is too wide for its column.
             lines = []
             height = 1
-            for key, _, w in cells:
-                value = row[key]
+            for value, (_, w) in zip(row, cells, strict=True):
                 font = SANS if value.isascii() else font_for(value)
                 if len(value) * SIZE * _WIDEST > w and stringWidth(value, font, SIZE) > w:
                     split = simpleSplit(value, font, SIZE, w)
@@ -419,7 +452,7 @@ class PdfWriter:
                 y = self._list_header(top)
                 text = c.beginText()
                 current = None
-            for (font, split), (_, x, _) in zip(lines, cells, strict=True):
+            for (font, split), (x, _) in zip(lines, cells, strict=True):
                 if font != current:
                     text.setFont(font, SIZE)
                     current = font
@@ -476,7 +509,11 @@ class PdfWriter:
                 progress(1)
 
     def save(self):
-        self.c.save()
+        _streaming.out = self.out
+        try:
+            self.c.save()
+        finally:
+            _streaming.out = None
 
 
 def write_pdf(petition: Petition, facts: PackFacts, out, progress: Progress | None = None):

@@ -60,6 +60,7 @@ def make_pack(submission: Submission, out_dir: Path | None = None, progress=None
     submission.csv_sha256 = pack.files[names["csv"]]
     submission.manifest_sha256 = pack.files[names["manifest"]]
     submission.error = ""
+    submission.out_dir = str(out_dir.resolve()) if out_dir != pack_dir(submission) else ""
     submission.save()
     record(
         submission.made_by,

@@ -130,7 +130,7 @@ def make_submission(request, number: int):
 def submission_file(request, number: int, pk: int, kind: str):
     petition = staff_petition(request, number, organiser_only=True)
     submission = get_object_or_404(
-        Submission, pk=pk, petition=petition, status=Submission.Status.READY
+        Submission, pk=pk, petition=petition, status=Submission.Status.READY, out_dir=""
     )
     if kind not in ("pdf", "csv", "manifest"):
         raise Http404

@@ -41,3 +41,16 @@ def test_command_refuses_an_unknown_petition_and_records_nothing(db, tmp_path):
         call_command("submission", "999", "--out", str(tmp_path / "out"))
     assert not Submission.objects.exists()
     assert not (tmp_path / "out").exists()
+
+
+def test_a_pack_made_on_the_command_line_is_listed_with_its_folder(
+    client, organiser, petition, tmp_path
+):
+    add_signature(petition, 1)
+    call_command("submission", "1500", "--out", str(tmp_path / "out"), "--quiet")
+    client.force_login(organiser)
+    html = client.get("/organise/petitions/1500/").content.decode()
+    assert f"Written to {(tmp_path / 'out').resolve()}" in html
+    submission = Submission.objects.get()
+    url = f"/organise/petitions/1500/submissions/{submission.pk}/pdf"
+    assert client.get(url).status_code == 404

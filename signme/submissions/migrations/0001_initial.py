@@ -57,6 +57,7 @@ class Migration(migrations.Migration):
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('made_at', models.DateTimeField(blank=True, null=True)),
                 ('error', models.CharField(blank=True, max_length=300)),
+                ('out_dir', models.CharField(blank=True, max_length=500)),
                 ('online', models.PositiveIntegerField(default=0)),
                 ('paper', models.PositiveIntegerField(default=0)),
                 ('paper_tallied', models.PositiveIntegerField(default=0)),
