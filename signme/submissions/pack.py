@@ -14,6 +14,7 @@ fixes the PDF's timestamps and ids, and every date printed comes from the data.
 
 import csv
 import hashlib
+import operator
 import threading
 import zlib
 from collections.abc import Callable, Iterator
@@ -21,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import CharField, Count, Max, Min, Q, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -142,18 +144,27 @@ def gather_facts(petition: Petition) -> PackFacts:
     return facts
 
 
+ALL_COLUMNS = ["name", "address", "postcode", "email", "date", "channel"]
+
+
 def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, ...]]:
-    """The list, in a stable order (date signed, then the order rows were
-    stored): one tuple per signatory, holding the pack's columns in order."""
+    """The list in a stable order, the order the signatures were stored
+    (which is the order they were made, or typed up): one tuple per
+    signatory holding the pack's columns. Ordering by the primary key lets the
+    database stream rows from its index instead of sorting a million first."""
+    # The database turns each timestamp into a local date as text: decoding a
+    # million timestamps in Python would cost more than the rest of the CSV.
+    signed_on = Cast(TruncDate("created_at", tzinfo=timezone.get_current_timezone()), CharField())
     qs = (
         listed(petition)
-        .order_by("created_at", "id")
+        .order_by("id")
+        .annotate(signed_on=signed_on)
         .values_list(
             "name",
             "address",
             "postcode",
             "email",
-            "created_at",
+            "signed_on",
             "source",
             "sheet__serial",
             "sheet_row",
@@ -161,27 +172,20 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
         )  # fmt: skip
     )
     email_notices = facts.email_notices
-    keys = [key for key, _ in facts.columns]
-    tz = timezone.get_current_timezone()
-    # Local dates by the hour: UK offsets are whole hours, and converting every
-    # row's timestamp would cost more than the rest of the CSV together.
-    days = {}
-    for name, address, postcode, email, created, source, serial, row, notice_id in qs.iterator(
+    pick = operator.itemgetter(*[ALL_COLUMNS.index(key) for key, _ in facts.columns])
+    for name, address, postcode, email, day, source, serial, row, notice_id in qs.iterator(
         chunk_size=CHUNK
     ):
-        hour = created.replace(minute=0, second=0, microsecond=0)
-        day = days.get(hour)
-        if day is None:
-            day = days[hour] = created.astimezone(tz).date().isoformat()
-        values = {
-            "name": name,
-            "address": address,
-            "postcode": postcode,
-            "email": email if notice_id in email_notices else "",
-            "date": day,
-            "channel": "Online" if source == "web" else f"Paper, sheet {serial} row {row}",
-        }
-        yield tuple(values[k] for k in keys)
+        yield pick(
+            (
+                name,
+                address,
+                postcode,
+                email if notice_id in email_notices else "",
+                day,
+                "Online" if source == "web" else f"Paper, sheet {serial} row {row}",
+            )
+        )
 
 
 def _scans(petition: Petition):
