@@ -7,6 +7,8 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
+from signme.submissions.models import PaperColumns
+
 from .models import Membership, Organisation, Petition, PrivacyNotice, Target, Threshold
 
 GROUP_OFFICE = (
@@ -95,6 +97,8 @@ def load_demo(username: str, password: str) -> Petition:
     )
     if created:
         PrivacyNotice.publish(petition, NOTICE, POLICY_URL)
+        # The reference sheet asks for name, email and signature only: no address.
+        PaperColumns.objects.create(petition=petition, address=False, postcode=False)
 
     User = get_user_model()
     user, created = User.objects.get_or_create(
@@ -105,7 +109,9 @@ def load_demo(username: str, password: str) -> Petition:
         user.save()
         # Organisers edit their petitions, targets and notices in the admin.
         user.user_permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["petitions", "paper"])
+            Permission.objects.filter(
+                content_type__app_label__in=["petitions", "paper", "submissions"]
+            )
         )
     Membership.objects.get_or_create(
         user=user, organisation=org, defaults={"role": Membership.Role.ORGANISER}

@@ -64,6 +64,12 @@ class Target(models.Model):
     how_to_submit = models.TextField(blank=True)
     scheme_url = models.URLField(blank=True)
     scheme_checked_on = models.DateField(null=True, blank=True)
+    submit_by_email = models.EmailField(
+        blank=True, help_text="Where the target accepts petitions by email, if it does."
+    )
+    preset = models.CharField(
+        max_length=60, blank=True, help_text="The preset this scheme was last loaded from."
+    )
 
     def __str__(self):
         return self.name

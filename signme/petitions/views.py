@@ -23,6 +23,7 @@ from signme.lib.tokens import BadToken, make_token, read_token
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import queue_email
 from signme.paper.models import Sheet
+from signme.submissions.public import outcome_json, public_status
 
 from .access import public_petition
 from .consent import CHANNELS, consent_wording
@@ -71,6 +72,7 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
         "form": form,
         "accepting": petition.is_accepting(),
         "closed_reason": petition.closed_reason(),
+        "public_status": public_status(petition),
     }
     return render(request, "petitions/petition.html", context, status=status)
 
@@ -319,6 +321,7 @@ def petition_json(request, number: int):
             {"count": t.count, "triggers": t.triggers, "reached_at": reached.get(t.pk)}
             for t in petition.cached_thresholds
         ],
+        "outcome": outcome_json(petition),
         "updated_at": counts.updated_at,
     }
     return public_cache(JsonResponse(data))

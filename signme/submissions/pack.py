@@ -1,0 +1,588 @@
+"""The submission pack: what goes to the target.
+
+A PDF (cover page, the list of signatories, the scans of the paper sheets), a
+CSV of the same list and a manifest of SHA-256 hashes that `sha256sum -c`
+checks. Only the fields the target's scheme needs, never consent flags, phone
+numbers or internal ids.
+
+Built for a million signatures: rows stream from the database in chunks, the
+PDF list is drawn page by page on a canvas and each finished page is
+compressed at once (reportlab keeps pages in memory until it saves), so memory
+stays flat. The same data gives the same bytes: reportlab's invariant mode
+fixes the PDF's timestamps and ids, and every date printed comes from the data.
+"""
+
+import csv
+import hashlib
+import operator
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db.models import CharField, Count, Max, Min, Q, Sum
+from django.db.models.functions import Cast, TruncDate
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from signme.lib.fonts import SANS, SANS_BOLD, font_for
+from signme.paper.models import Scan, Sheet
+from signme.petitions.models import Petition, PrivacyNotice, Signature
+
+from .compliance import notice_shares_email
+
+CHUNK = 5000
+Progress = Callable[[int], None]
+
+_CSV_DANGER = frozenset("=+-@\t\r")
+
+
+def neutralise(cell: str) -> str:
+    """A spreadsheet runs a cell starting with = + - @ (or a tab or CR) as a
+    formula; a leading apostrophe makes it text."""
+    return "'" + cell if cell and cell[0] in _CSV_DANGER else cell
+
+
+@dataclass
+class PackFacts:
+    """Everything the cover page states, read before the list is drawn."""
+
+    online: int = 0
+    paper: int = 0
+    paper_tallied: int = 0
+    tallied_sheets: int = 0
+    duplicates_removed: int = 0
+    ineligible_removed: int = 0
+    pending_left_out: int = 0
+    scans: int = 0
+    first: date | None = None
+    last: date | None = None
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    email_notices: frozenset = frozenset()
+    notice_codes: list[str] = field(default_factory=list)
+
+    @property
+    def listed(self) -> int:
+        return self.online + self.paper
+
+    @property
+    def total(self) -> int:
+        return self.listed + self.paper_tallied
+
+
+def _n(count: int, singular: str, plural: str) -> str:
+    return f"{count:,} {singular if count == 1 else plural}"
+
+
+def counted(petition: Petition):
+    """Signatures that count: verified online ones and rows of transcribed
+    sheets, not erased. Ineligible ones are filtered out separately."""
+    return Signature.objects.filter(
+        petition=petition, status=Signature.Status.VERIFIED, erased_at=None
+    ).filter(
+        Q(source=Signature.Source.WEB)
+        | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
+    )
+
+
+def listed(petition: Petition):
+    return counted(petition).filter(Q(eligible=True) | Q(eligible__isnull=True))
+
+
+def _local_date(dt) -> date | None:
+    return timezone.localtime(dt).date() if dt else None
+
+
+def gather_facts(petition: Petition) -> PackFacts:
+    target = petition.target
+    facts = PackFacts()
+    agg = counted(petition).aggregate(
+        online=Count("id", filter=Q(source="web") & ~Q(eligible=False)),
+        paper=Count("id", filter=Q(source="paper") & ~Q(eligible=False)),
+        ineligible=Count("id", filter=Q(eligible=False)),
+        first=Min("created_at", filter=~Q(eligible=False)),
+        last=Max("created_at", filter=~Q(eligible=False)),
+    )
+    facts.online, facts.paper = agg["online"], agg["paper"]
+    facts.ineligible_removed = agg["ineligible"]
+    facts.first, facts.last = _local_date(agg["first"]), _local_date(agg["last"])
+    facts.duplicates_removed = Signature.objects.filter(
+        petition=petition, status=Signature.Status.DUPLICATE
+    ).count()
+    facts.pending_left_out = Signature.objects.filter(
+        petition=petition, status=Signature.Status.PENDING
+    ).count()
+    tallied = Sheet.objects.filter(
+        petition=petition, transcribed_at=None, tally__isnull=False
+    ).aggregate(n=Sum("tally"), sheets=Count("id"))
+    facts.paper_tallied, facts.tallied_sheets = tallied["n"] or 0, tallied["sheets"]
+    facts.scans = _scans(petition).count()
+
+    notices = PrivacyNotice.objects.filter(petition=petition).order_by("version")
+    facts.notice_codes = [n.code for n in notices]
+    facts.email_notices = frozenset(
+        n.pk for n in notices if notice_shares_email(n.text, target.name)
+    )
+    columns = []
+    if target.requires_name:
+        columns.append(("name", "Name"))
+    if target.requires_address:
+        columns.append(("address", "Address"))
+    if target.requires_postcode:
+        columns.append(("postcode", "Postcode"))
+    if target.requires_email and facts.email_notices:
+        columns.append(("email", "Email"))
+    columns += [("date", "Date signed"), ("channel", "Channel")]
+    facts.columns = columns
+    return facts
+
+
+ALL_COLUMNS = ["name", "address", "postcode", "email", "date", "channel"]
+
+
+def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, ...]]:
+    """The list in a stable order, the order the signatures were stored
+    (which is the order they were made, or typed up): one tuple per
+    signatory holding the pack's columns. Ordering by the primary key lets the
+    database stream rows from its index instead of sorting a million first."""
+    # The database turns each timestamp into a local date as text: decoding a
+    # million timestamps in Python would cost more than the rest of the CSV.
+    signed_on = Cast(TruncDate("created_at", tzinfo=timezone.get_current_timezone()), CharField())
+    qs = (
+        listed(petition)
+        .order_by("id")
+        .annotate(signed_on=signed_on)
+        .values_list(
+            "name",
+            "address",
+            "postcode",
+            "email",
+            "signed_on",
+            "source",
+            "sheet__serial",
+            "sheet_row",
+            "notice_id",
+        )  # fmt: skip
+    )
+    email_notices = facts.email_notices
+    pick = operator.itemgetter(*[ALL_COLUMNS.index(key) for key, _ in facts.columns])
+    for name, address, postcode, email, day, source, serial, row, notice_id in qs.iterator(
+        chunk_size=CHUNK
+    ):
+        yield pick(
+            (
+                name,
+                address,
+                postcode,
+                email if notice_id in email_notices else "",
+                day,
+                "Online" if source == "web" else f"Paper, sheet {serial} row {row}",
+            )
+        )
+
+
+def _scans(petition: Petition):
+    return (
+        Scan.objects.filter(petition=petition, sheet__isnull=False)
+        .select_related("sheet")
+        .order_by("sheet__serial", "page_number", "id")
+    )
+
+
+# --- CSV ----------------------------------------------------------------------
+
+
+def write_csv(petition: Petition, facts: PackFacts, out, progress: Progress | None = None):
+    """Write the list as CSV (UTF-8 with a byte-order mark, so spreadsheets
+    read accents right) to a text file opened with newline=""."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([label for _, label in facts.columns])
+    danger = _CSV_DANGER
+    n = 0
+    for row in signatory_rows(petition, facts):
+        writer.writerow(["'" + c if c and c[0] in danger else c for c in row])
+        n += 1
+        if progress and n % CHUNK == 0:
+            progress(CHUNK)
+    if progress:
+        progress(n % CHUNK)
+    return n
+
+
+# --- PDF ----------------------------------------------------------------------
+
+PAGE = landscape(A4)
+MARGIN = 15 * mm
+SIZE = 8.5
+LEADING = 11
+ROW_GAP = 3
+_WIDEST = 1.0  # no DejaVu glyph is wider than 1 em: shorter text needs no measuring
+
+# Share of the table's width per column.
+_WEIGHTS = {"name": 22, "address": 38, "postcode": 9, "email": 22, "date": 10, "channel": 19}
+
+
+class _Precompressed:
+    """Content already deflated when the page was finished."""
+
+    pdfname = "FlateDecode"
+
+    def encode(self, data):
+        return data
+
+
+def _compress_finished_page(canvas: Canvas):
+    # reportlab holds every page's drawing commands as text until save(): for
+    # 25,000 pages that is gigabytes. Deflating each page as it is finished
+    # keeps a few kilobytes per page instead.
+    page = canvas._doc.Pages.pages[-1]
+    if page.stream:
+        stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("latin-1")))
+        stream.filters = [_Precompressed()]
+        stream.__Comment__ = "page stream"
+        page.Contents = stream
+        page.stream = None
+
+
+_streaming = threading.local()
+
+
+class _StreamingPDFFile(pdfdoc.PDFFile):
+    """reportlab assembles the whole file in memory when it saves (for a
+    million signatures, another 150 MB). While a pack is being saved on this
+    thread, its output goes straight to the file instead; every other PDF,
+    and every other thread, gets reportlab's usual behaviour."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        out = getattr(_streaming, "out", None)
+        self._streamed = out is not None
+        if out is not None:
+            out.write(b"".join(self.strings))
+            self.strings = []
+            self.write = out.write
+
+    def format(self, document):
+        return b"" if self._streamed else super().format(document)
+
+
+if not issubclass(pdfdoc.PDFFile, _StreamingPDFFile):
+    pdfdoc.PDFFile = _StreamingPDFFile
+
+
+class PdfWriter:
+    def __init__(self, out, petition: Petition, facts: PackFacts):
+        self.petition = petition
+        self.facts = facts
+        self.out = out
+        self.c = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
+        self.c.setTitle(f"Petition {petition.number}: {petition.title}")
+        self.c.setAuthor(petition.organisation.name)
+        self.c.setSubject(f"Petition to {petition.target.name}")
+        self.c.setCreator("SignMe")
+        self.c.setPageCallBack(lambda n: _compress_finished_page(self.c))
+        self.page = 0
+        self.width, self.height = PAGE
+
+    # Text helpers.
+    def text(self, x, y, text, size=10, bold=False):
+        self.c.setFont(font_for(text, bold=bold), size)
+        self.c.drawString(x, y, text)
+
+    def paragraph(self, y, text, size=10, bold=False, width=None, leading=None, x=MARGIN):
+        """Draw wrapped text from y downwards, turning the page when full."""
+        width = width or self.width - MARGIN - x
+        leading = leading or size * 1.35
+        for para in text.split("\n"):
+            font = font_for(para, bold=bold)
+            for line in simpleSplit(para, font, size, width) or [""]:
+                if y < MARGIN + 20:
+                    self.finish_page()
+                    y = self.height - MARGIN
+                self.c.setFont(font, size)
+                self.c.drawString(x, y, line)
+                y -= leading
+        return y
+
+    def footer(self):
+        self.page += 1
+        label = (
+            f"Petition {self.petition.number} to {self.petition.target.name} · page {self.page}"
+        )
+        self.c.setFont(font_for(label), 8)
+        self.c.drawRightString(self.width - MARGIN, MARGIN / 2, label)
+
+    def finish_page(self):
+        self.footer()
+        self.c.showPage()
+
+    # The cover.
+    def cover(self):
+        p, f, target = self.petition, self.facts, self.petition.target
+        y = self.height - MARGIN - 10
+        y = self.paragraph(y, p.title, size=20, bold=True) - 6
+        y = self.paragraph(
+            y, f"We, the undersigned, petition {target.name} to {p.statement}", size=12
+        )
+        y -= 8
+        org = p.organisation
+        lines = [
+            ("Organiser", f"{org.name}, {' '.join(org.address.split())}"),
+            ("Contact", org.email or "—"),
+            ("To", f"{target.name}, {' '.join(target.address.split()) or 'no address recorded'}"),
+            ("Petition", f"Number {p.number}, {p.short_url}"),
+            ("Collected", self._dates()),
+        ]
+        for label, value in lines:
+            self.text(MARGIN, y, label, size=10, bold=True)
+            y = self.paragraph(y, value, size=10, x=MARGIN + 25 * mm) - 2
+        y -= 6
+        y = self.paragraph(y, "Signatures", size=12, bold=True)
+        counts = [
+            (f"{f.online:,}", "online, each confirmed by email"),
+            (f"{f.paper:,}", "on paper, typed up from the sheets (scans follow the list)"),
+        ]
+        if f.paper_tallied:
+            sheets = _n(f.tallied_sheets, "returned sheet", "returned sheets")
+            counts.append(
+                (
+                    f"{f.paper_tallied:,}",
+                    f"on paper, counted on {sheets} not yet typed up: their scans follow the "
+                    "list, their names are not in it",
+                )
+            )
+        counts.append((f"{f.total:,}", "in total"))
+        for number, words in counts:
+            self.text(MARGIN, y, number, size=10, bold=True)
+            self.c.setFont(font_for(words), 10)
+            self.c.drawString(MARGIN + 25 * mm, y, words)
+            y -= 14
+        y -= 6
+        y = self.paragraph(y, "How the list was checked", size=12, bold=True)
+        question = f" (“{target.eligibility_question}”)" if target.eligibility_question else ""
+        removed = (
+            "Each person is listed once. "
+            f"{_n(f.duplicates_removed, 'duplicate signature was', 'duplicate signatures were')}"
+            " removed (the same email address, or the same name and postcode, online or on "
+            "paper), keeping the first. "
+            f"{_n(f.ineligible_removed, 'signer', 'signers')} who answered that they are not "
+            f"eligible{question} {'was' if f.ineligible_removed == 1 else 'were'} removed. "
+            f"{_n(f.pending_left_out, 'online signature', 'online signatures')} never "
+            "confirmed by email "
+            f"{'is' if f.pending_left_out == 1 else 'are'} not counted."
+        )
+        y = self.paragraph(y, removed, size=10)
+        columns = ", ".join(label.lower() for key, label in f.columns)
+        y = self.paragraph(y, f"Each entry gives: {columns}.", size=10)
+        if target.requires_email and not f.email_notices:
+            y = self.paragraph(
+                y,
+                "Email addresses are left out: signers were not told they would be shared "
+                f"with {target.name}.",
+                size=10,
+            )
+        if f.notice_codes:
+            y = self.paragraph(
+                y, f"Privacy notices shown to signers: {', '.join(f.notice_codes)}.", size=10
+            )
+        if target.scheme_url:
+            checked = (
+                f", checked {target.scheme_checked_on:%-d %B %Y}"
+                if target.scheme_checked_on
+                else ""
+            )
+            y = self.paragraph(y, f"Petition scheme: {target.scheme_url}{checked}.", size=9)
+        if target.minimum_signatures and f.total < target.minimum_signatures:
+            y -= 6
+            self.c.setFillColorRGB(0.7, 0.05, 0.1)
+            y = self.paragraph(
+                y,
+                f"Warning: {_n(f.total, 'signature is', 'signatures is')} below the minimum of "
+                f"{target.minimum_signatures:,} in {target.name}'s petition scheme.",
+                size=12,
+                bold=True,
+            )
+            self.c.setFillColorRGB(0, 0, 0)
+        if not f.listed:
+            y = self.paragraph(y - 6, "No signatures are listed in this pack.", size=12, bold=True)
+        self.finish_page()
+
+    def _dates(self) -> str:
+        f = self.facts
+        if not f.first:
+            return "no signatures yet"
+        if f.first == f.last:
+            return f"{f.first:%-d %B %Y}"
+        return f"{f.first:%-d %B %Y} to {f.last:%-d %B %Y}"
+
+    # The list.
+    def signatories(self, rows: Iterator[dict], progress: Progress | None = None):
+        f = self.facts
+        usable = self.width - 2 * MARGIN
+        weights = sum(_WEIGHTS[k] for k, _ in f.columns)
+        widths = [usable * _WEIGHTS[k] / weights for k, _ in f.columns]
+        xs = [MARGIN + sum(widths[:i]) for i in range(len(widths))]
+        cells = list(zip(xs, [w - 4 for w in widths], strict=True))
+        top = self.height - MARGIN - 28
+        bottom = MARGIN + 8
+        c = self.c
+        y = None
+        n = 0
+        text = None
+        for row in rows:
+            # Lines per cell: one, unless the text is too wide for its column.
+            lines = []
+            height = 1
+            for value, (_, w) in zip(row, cells, strict=True):
+                font = SANS if value.isascii() else font_for(value)
+                if len(value) * SIZE * _WIDEST > w and stringWidth(value, font, SIZE) > w:
+                    split = simpleSplit(value, font, SIZE, w)
+                    height = max(height, len(split))
+                    lines.append((font, split))
+                else:
+                    lines.append((font, (value,)))
+            row_height = height * LEADING + ROW_GAP
+            if y is None or y - row_height < bottom:
+                if text is not None:
+                    c.drawText(text)
+                    self.finish_page()
+                y = self._list_header(top)
+                text = c.beginText()
+                current = None
+            for (font, split), (x, _) in zip(lines, cells, strict=True):
+                if font != current:
+                    text.setFont(font, SIZE)
+                    current = font
+                ly = y - SIZE
+                for line in split:
+                    text.setTextOrigin(x, ly)
+                    text.textOut(line)
+                    ly -= LEADING
+            y -= row_height
+            n += 1
+            if progress and n % CHUNK == 0:
+                progress(CHUNK)
+        if text is not None:
+            c.drawText(text)
+            self.finish_page()
+        if progress:
+            progress(n % CHUNK)
+        return n
+
+    def _list_header(self, top: float) -> float:
+        c, f = self.c, self.facts
+        title = f"Signatories: petition {self.petition.number}, {self.petition.title}"
+        c.setFont(font_for(title, bold=True), 11)
+        c.drawString(MARGIN, self.height - MARGIN, title)
+        usable = self.width - 2 * MARGIN
+        weights = sum(_WEIGHTS[k] for k, _ in f.columns)
+        x = MARGIN
+        c.setFont(SANS_BOLD, SIZE)
+        for key, label in f.columns:
+            c.drawString(x, top + 6, label)
+            x += usable * _WEIGHTS[key] / weights
+        c.setLineWidth(0.5)
+        c.line(MARGIN, top + 2, self.width - MARGIN, top + 2)
+        return top
+
+    # The scans.
+    def scans(self, progress: Progress | None = None):
+        for scan in _scans(self.petition).iterator(chunk_size=100):
+            caption = (
+                f"Scan of sheet {scan.sheet.serial}, page {scan.page_number} "
+                f"(SHA-256 {scan.sha256})"
+            )
+            self.text(MARGIN, self.height - MARGIN, caption, size=9)
+            with scan.image.open("rb") as fh:
+                image = ImageReader(fh)
+                iw, ih = image.getSize()
+                box_w = self.width - 2 * MARGIN
+                box_h = self.height - 2 * MARGIN - 14
+                scale = min(box_w / iw, box_h / ih)
+                w, h = iw * scale, ih * scale
+                self.c.drawImage(image, MARGIN, MARGIN + (box_h - h), w, h)
+            self.finish_page()
+            if progress:
+                progress(1)
+
+    def save(self):
+        _streaming.out = self.out
+        try:
+            self.c.save()
+        finally:
+            _streaming.out = None
+
+
+def write_pdf(petition: Petition, facts: PackFacts, out, progress: Progress | None = None):
+    pdf = PdfWriter(out, petition, facts)
+    pdf.cover()
+    pdf.signatories(signatory_rows(petition, facts), progress)
+    pdf.scans(progress)
+    pdf.save()
+    return pdf.page
+
+
+# --- The pack -------------------------------------------------------------------
+
+
+@dataclass
+class Pack:
+    facts: PackFacts
+    files: dict[str, str]  # file name -> SHA-256
+    pdf_pages: int
+
+    @property
+    def pdf_name(self):
+        return next(n for n in self.files if n.endswith(".pdf"))
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_names(petition: Petition) -> dict[str, str]:
+    stem = f"petition-{petition.number}"
+    return {
+        "pdf": f"{stem}-signatories.pdf",
+        "csv": f"{stem}-signatories.csv",
+        "manifest": f"{stem}-manifest.sha256",
+    }
+
+
+def build_pack(
+    petition: Petition,
+    out_dir: Path,
+    progress: Progress | None = None,
+    facts: PackFacts | None = None,
+) -> Pack:
+    """Write the PDF, the CSV and the manifest into out_dir."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    facts = facts or gather_facts(petition)
+    names = file_names(petition)
+    with open(out_dir / names["csv"], "w", encoding="utf-8-sig", newline="") as fh:
+        write_csv(petition, facts, fh, progress)
+    with open(out_dir / names["pdf"], "wb") as fh:
+        pages = write_pdf(petition, facts, fh, progress)
+    hashes = {names[k]: sha256_file(out_dir / names[k]) for k in ("pdf", "csv")}
+    # sha256sum's own format, so `sha256sum -c` checks the pack.
+    manifest = "".join(f"{digest}  {name}\n" for name, digest in sorted(hashes.items()))
+    (out_dir / names["manifest"]).write_text(manifest, encoding="ascii")
+    hashes[names["manifest"]] = sha256_file(out_dir / names["manifest"])
+    return Pack(facts=facts, files=hashes, pdf_pages=pages)
+
+
+def work_units(facts: PackFacts) -> int:
+    """How many progress steps build_pack reports: every row twice, every scan once."""
+    return 2 * facts.listed + facts.scans

@@ -1,0 +1,190 @@
+"""Organiser pages for targets' schemes, compliance, submission packs and outcomes."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from signme.audit.log import record
+from signme.lib.http import private_no_store, see_other
+from signme.petitions.access import staff_petition
+from signme.petitions.models import Target
+
+from .forms import OutcomeForm, PaperColumnsForm, PresetForm, SchemeForm, ThresholdFormSet
+from .models import Outcome, PaperColumns, Submission
+from .outcome import outcome_is_news, tell_signers
+from .pack import file_names
+from .presets import apply_preset
+from .submitting import pack_file, request_pack
+
+
+def organiser_targets(user):
+    """Targets of the petitions this user organises. A target can be shared by
+    several organisations' petitions: any of their organisers may correct it."""
+    if user.is_superuser:
+        return Target.objects.all()
+    return Target.objects.filter(
+        petition__organisation__membership__user=user,
+        petition__organisation__membership__role="organiser",
+    ).distinct()
+
+
+def _page(request, template, context, status=200):
+    return private_no_store(render(request, template, context, status=status))
+
+
+@login_required
+@require_GET
+def targets(request):
+    rows = organiser_targets(request.user).order_by("name")
+    return _page(request, "submissions/targets.html", {"targets": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_scheme(request, pk: int):
+    target = get_object_or_404(organiser_targets(request.user), pk=pk)
+    if request.method == "POST":
+        form = SchemeForm(request.POST, instance=target, prefix="scheme")
+        thresholds = ThresholdFormSet(request.POST, instance=target, prefix="thresholds")
+        if form.is_valid() and thresholds.is_valid():
+            with transaction.atomic():
+                form.save()
+                thresholds.save()
+            messages.success(request, f"The scheme of {target.name} is saved.")
+            return see_other(reverse("organise_target", args=[target.pk]))
+        target.refresh_from_db()
+        status = 400
+    else:
+        form = SchemeForm(instance=target, prefix="scheme")
+        thresholds = ThresholdFormSet(instance=target, prefix="thresholds")
+        status = 200
+    context = {
+        "target": target,
+        "form": form,
+        "thresholds": thresholds,
+        "preset_form": PresetForm(),
+        "petitions": target.petition_set.order_by("-number"),
+    }
+    return _page(request, "submissions/target.html", context, status)
+
+
+@login_required
+@require_POST
+def target_preset(request, pk: int):
+    target = get_object_or_404(organiser_targets(request.user), pk=pk)
+    form = PresetForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "target": target,
+            "form": SchemeForm(instance=target, prefix="scheme"),
+            "thresholds": ThresholdFormSet(instance=target, prefix="thresholds"),
+            "preset_form": form,
+            "petitions": target.petition_set.order_by("-number"),
+        }
+        return _page(request, "submissions/target.html", context, 400)
+    apply_preset(target, form.cleaned_data["preset"])
+    messages.success(request, f"Loaded the preset scheme into {target.name}. Check it below.")
+    return see_other(reverse("organise_target", args=[target.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_columns(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    columns = PaperColumns.objects.filter(petition=petition).first() or PaperColumns(
+        petition=petition
+    )
+    form = PaperColumnsForm(request.POST or None, instance=columns)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The paper sheet's columns are saved.")
+        return see_other(reverse("organise_petition", args=[number]))
+    return _page(
+        request,
+        "submissions/paper_columns.html",
+        {"petition": petition, "form": form},
+        400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def make_submission(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    submission = request_pack(petition, request.user)
+    if submission.status == Submission.Status.READY:
+        messages.success(request, "The submission pack is ready.")
+    elif submission.status == Submission.Status.FAILED:
+        messages.error(request, f"The pack could not be made: {submission.error}")
+    else:
+        messages.success(request, "The pack is being made. This page shows it when it is ready.")
+    return see_other(reverse("organise_petition", args=[number]) + "#submission")
+
+
+@login_required
+@require_GET
+def submission_file(request, number: int, pk: int, kind: str):
+    petition = staff_petition(request, number, organiser_only=True)
+    submission = get_object_or_404(
+        Submission, pk=pk, petition=petition, status=Submission.Status.READY, out_dir=""
+    )
+    if kind not in ("pdf", "csv", "manifest"):
+        raise Http404
+    path = pack_file(submission, kind)
+    if not path.exists():
+        raise Http404
+    if kind != "manifest":
+        record(
+            request.user,
+            "export",
+            f"{kind.upper()} of submission pack {submission.pk}",
+            petition=petition,
+            count=submission.listed,
+        )
+    content_type = {"pdf": "application/pdf", "csv": "text/csv", "manifest": "text/plain"}[kind]
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=file_names(petition)[kind],
+        content_type=content_type,
+    )
+    return private_no_store(response)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outcome(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    instance = Outcome.objects.filter(petition=petition).first() or Outcome(petition=petition)
+    form = OutcomeForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The outcome is saved and shown on the petition page.")
+        return see_other(reverse("organise_petition", args=[number]) + "#outcome")
+    return _page(
+        request,
+        "submissions/outcome.html",
+        {"petition": petition, "form": form},
+        400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def tell_signers_outcome(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    current = Outcome.objects.filter(petition=petition).first()
+    if current is None or not outcome_is_news(current):
+        messages.error(
+            request,
+            "There is no news to send: record a step of the outcome first, or change it "
+            "since signers were last told.",
+        )
+    else:
+        n = tell_signers(petition, request.user)
+        messages.success(request, f"Queued {n:,} emails to signers who asked for updates.")
+    return see_other(reverse("organise_petition", args=[number]) + "#outcome")
