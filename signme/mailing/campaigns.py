@@ -195,7 +195,10 @@ def fan_out(worker_id: str, budget: int = 5000, on_progress=None) -> int:
         return added
     total = OutboundEmail.objects.filter(campaign_id=campaign_id, kind=KIND).count()
     if mine.update(
-        status=Campaign.Status.SENDING, recipients=total, fanout_claimed_by="", fanout_claimed_at=None
+        status=Campaign.Status.SENDING,
+        recipients=total,
+        fanout_claimed_by="",
+        fanout_claimed_at=None,
     ):
         audit.record(
             campaign.queued_by,
@@ -229,5 +232,7 @@ def progress(campaign: Campaign) -> dict:
         failed=Count("id", filter=Q(failed_at__isnull=False)),
     )
     rows["waiting"] = rows["queued"] - rows["sent"] - rows["skipped"] - rows["failed"]
-    rows["percent"] = int(100 * (rows["sent"] + rows["skipped"]) / rows["queued"]) if rows["queued"] else 0
+    rows["percent"] = (
+        int(100 * (rows["sent"] + rows["skipped"]) / rows["queued"]) if rows["queued"] else 0
+    )
     return rows

@@ -43,18 +43,21 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _claimable(now, bulk: bool):
-    return (
-        OutboundEmail.objects.filter(bulk=bulk, sent_at=None, failed_at=None, send_after__lte=now)
-        .filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()))
-    )
+    return OutboundEmail.objects.filter(
+        bulk=bulk, sent_at=None, failed_at=None, send_after__lte=now
+    ).filter(Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout()))
 
 
-def claim_batch(worker_id: str, limit: int = 100, bulk_limit: int | None = None) -> list[OutboundEmail]:
+def claim_batch(
+    worker_id: str, limit: int = 100, bulk_limit: int | None = None
+) -> list[OutboundEmail]:
     """Claim up to `limit` due emails: transactional ones first, then bulk
     (at most `bulk_limit` of those), so a signer's confirmation never waits
     behind an update to 100,000 people."""
     now = timezone.now()
-    ids = list(_claimable(now, False).order_by("send_after", "id").values_list("id", flat=True)[:limit])
+    ids = list(
+        _claimable(now, False).order_by("send_after", "id").values_list("id", flat=True)[:limit]
+    )
     room = limit - len(ids)
     if bulk_limit is not None:
         room = min(room, bulk_limit)
@@ -154,7 +157,9 @@ def _mark_sent(row: OutboundEmail, worker_id: str, mid: str) -> bool:
 
 
 def _unmark_sent(row: OutboundEmail, worker_id: str):
-    OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id).update(sent_at=None, message_id="")
+    OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id).update(
+        sent_at=None, message_id=""
+    )
 
 
 def _send_smtp(smtp: smtplib.SMTP, msg: EmailMultiAlternatives, commit) -> None:

@@ -67,7 +67,9 @@ class Recipient:
     name: str
 
 
-def email_recipients(petition: Petition, *, after: int = 0, chunk: int = CHUNK) -> Iterator[Recipient]:
+def email_recipients(
+    petition: Petition, *, after: int = 0, chunk: int = CHUNK
+) -> Iterator[Recipient]:
     """One row per person among the petition's verified signers whose current
     email preference with the organisation is yes, who are not suppressed,
     erased or under a stop notice. Ordered by signature id; `after` resumes
@@ -89,7 +91,9 @@ def email_recipients(petition: Petition, *, after: int = 0, chunk: int = CHUNK) 
     )
     last = after
     while True:
-        rows = list(base.filter(id__gt=last).values_list("id", "email", "email_canonical", "name")[:chunk])
+        rows = list(
+            base.filter(id__gt=last).values_list("id", "email", "email_canonical", "name")[:chunk]
+        )
         if not rows:
             return
         for pk, email, canonical, name in rows:

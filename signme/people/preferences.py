@@ -18,7 +18,9 @@ WITHDRAWN = {
 }
 
 
-def stop_contact(signature: Signature, channels: list[str], *, mechanism: str, user=None) -> list[str]:
+def stop_contact(
+    signature: Signature, channels: list[str], *, mechanism: str, user=None
+) -> list[str]:
     """Stop `channels` (every channel when it names them all) for the person
     who made `signature`, with the organisation behind its petition. Returns
     the channels that were on and are now off; repeating it changes nothing."""

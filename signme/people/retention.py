@@ -22,7 +22,9 @@ CHUNK = 1000
 def closed_on(petition: Petition) -> datetime | None:
     """When the petition stopped taking signatures: its closing time, or for
     one closed by hand without a closing time, when it was last changed."""
-    if petition.closes_at and (petition.status == Petition.Status.CLOSED or petition.closes_at <= timezone.now()):
+    if petition.closes_at and (
+        petition.status == Petition.Status.CLOSED or petition.closes_at <= timezone.now()
+    ):
         return petition.closes_at
     if petition.status == Petition.Status.CLOSED:
         return petition.updated_at
@@ -51,7 +53,8 @@ def anonymise_petition(petition: Petition) -> int:
         audit.record(
             None,
             "anonymise",
-            f"signatures of petition {petition.number}, {petition.retention_days} days after closing",
+            f"signatures of petition {petition.number}, "
+            f"{petition.retention_days} days after closing",
             petition=petition,
             count=total,
         )

@@ -28,7 +28,9 @@ def ask(email: str) -> RightsRequest:
     not the address signed anything: who holds data is decided by the worker
     when it renders the email, so the page cannot leak it, even by timing."""
     with transaction.atomic():
-        request = RightsRequest.objects.create(email=email.strip(), email_digest=email_digest(email))
+        request = RightsRequest.objects.create(
+            email=email.strip(), email_digest=email_digest(email)
+        )
         queue_email(KIND, request.email, headers={"rights_request": request.pk})
     return request
 
@@ -145,7 +147,11 @@ def subject_data(request: RightsRequest) -> dict:
                     for c in history
                 ],
                 "suppression": [
-                    {"reason": x.get_reason_display(), "channel": x.channel or "all", "at": _iso(x.created_at)}
+                    {
+                        "reason": x.get_reason_display(),
+                        "channel": x.channel or "all",
+                        "at": _iso(x.created_at),
+                    }
                     for x in suppressions
                 ],
                 "emails_sent": [
@@ -167,7 +173,11 @@ def note(request: RightsRequest, line: str, action: str, count: int = 0):
     RightsRequest.objects.filter(pk=request.pk).update(outcome=request.outcome)
     for organisation in request.organisations.all():
         audit.record(
-            None, action, f"rights request {request.pk}: {line}", organisation=organisation, count=count
+            None,
+            action,
+            f"rights request {request.pk}: {line}",
+            organisation=organisation,
+            count=count,
         )
 
 
@@ -179,9 +189,7 @@ def withdraw(request: RightsRequest, channels: list[str]) -> list[str]:
         if org_id in seen_orgs:
             continue
         seen_orgs.add(org_id)
-        stopped |= set(
-            stop_contact(signature, channels, mechanism=Consent.Mechanism.REQUEST)
-        )
+        stopped |= set(stop_contact(signature, channels, mechanism=Consent.Mechanism.REQUEST))
     label = "all channels" if set(channels) >= {c.value for c in CHANNELS} else ", ".join(channels)
     note(request, f"objection: stopped {label}", "request")
     return sorted(stopped)
@@ -257,7 +265,7 @@ def expire_requests() -> int:
     n = RightsRequest.objects.filter(
         status=RightsRequest.Status.LINK_SENT, created_at__lt=cutoff
     ).update(status=RightsRequest.Status.EXPIRED, email="", completed_at=now)
-    n += RightsRequest.objects.filter(status=RightsRequest.Status.OPEN, created_at__lt=cutoff).update(
-        status=RightsRequest.Status.DONE, email="", completed_at=now
-    )
+    n += RightsRequest.objects.filter(
+        status=RightsRequest.Status.OPEN, created_at__lt=cutoff
+    ).update(status=RightsRequest.Status.DONE, email="", completed_at=now)
     return n

@@ -32,7 +32,9 @@ def _digest(kind: str, value: str) -> str:
     # A dedicated key (falling back to SECRET_KEY): rotating SECRET_KEY must
     # not silently empty the list of people who asked never to be contacted.
     key = settings.SUPPRESSION_KEY or settings.SECRET_KEY
-    return salted_hmac(f"signme.suppression.{kind}", value, secret=key, algorithm="sha256").hexdigest()
+    return salted_hmac(
+        f"signme.suppression.{kind}", value, secret=key, algorithm="sha256"
+    ).hexdigest()
 
 
 def email_digest(email: str) -> str:
