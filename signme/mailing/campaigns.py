@@ -6,6 +6,8 @@ from email.utils import formataddr, parseaddr
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -60,6 +62,11 @@ def _cached(campaign_id: int):
             _cache.clear()
         _cache[campaign_id] = hit
     return hit
+
+
+@receiver(post_save, sender=Campaign)
+def _forget(sender, instance, **kwargs):
+    _cache.pop(instance.pk, None)
 
 
 def _headers(organisation, url: str) -> dict:

@@ -74,6 +74,8 @@ def test_the_suppression_list_holds_no_addresses(petition):
 
 
 def test_phone_numbers_are_normalised():
-    assert normalise_phone("07700 900123") == normalise_phone("+44 (0)7700900123".replace("(0)", ""))
+    assert normalise_phone("07700 900123") == normalise_phone(
+        "+44 (0)7700900123".replace("(0)", "")
+    )
     assert normalise_phone("0044 7700 900123") == "+447700900123"
     assert normalise_phone("") == ""
