@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import sanitize_address
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -73,9 +74,9 @@ def claim_batch(
         Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
     ).update(claimed_by=worker_id, claimed_at=now)
     return list(
-        OutboundEmail.objects.filter(id__in=ids, claimed_by=worker_id, sent_at=None).order_by(
-            "bulk", "send_after", "id"
-        )
+        OutboundEmail.objects.filter(id__in=ids, claimed_by=worker_id, sent_at=None)
+        .select_related("signature")
+        .order_by("bulk", "send_after", "id")
     )
 
 
@@ -148,12 +149,20 @@ class Throttle:
 _throttle = Throttle()
 
 
+_MARK_SENT = (
+    f"UPDATE {OutboundEmail._meta.db_table} SET sent_at = %s, message_id = %s"
+    " WHERE id = %s AND claimed_by = %s AND sent_at IS NULL"
+)
+
+
 def _mark_sent(row: OutboundEmail, worker_id: str, mid: str) -> bool:
-    return bool(
-        OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id, sent_at=None).update(
-            sent_at=timezone.now(), message_id=mid
+    # Plain SQL: run once per email, where the ORM's query building showed up.
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MARK_SENT, [connection.ops.adapt_datetimefield_value(now), mid, row.pk, worker_id]
         )
-    )
+        return cursor.rowcount == 1
 
 
 def _unmark_sent(row: OutboundEmail, worker_id: str):
@@ -176,6 +185,10 @@ def _send_smtp(smtp: smtplib.SMTP, msg: EmailMultiAlternatives, commit) -> None:
     recipients = [sanitize_address(a, encoding) for a in msg.recipients()]
     data = msg.message().as_bytes(linesep="\r\n")
     smtp.ehlo_or_helo_if_needed()
+    if smtp.sock is not None:
+        # The final dot is a tiny write after a large one: without this, Nagle
+        # and delayed ACKs hold it back 40 ms, capping a worker at 25 emails/s.
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     code, resp = smtp.mail(from_email)
     if code != 250:
         smtp.rset()
