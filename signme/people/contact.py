@@ -6,13 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import OuterRef, Subquery
 
 from signme.petitions.models import Channel, Consent, Petition, Signature
 
 from .models import Suppression
 from .suppression import email_digest, normalise_phone, phone_digest, suppressed_digests
 
+# SQLite allows 32,766 query parameters; PostgreSQL far more.
 CHUNK = 2000
 
 
@@ -60,7 +60,10 @@ def may_contact(organisation, email_canonical: str, channel: str, phone: str = "
     marks = ", ".join(["%s"] * len(digests))
     sql = (
         f"SELECT (SELECT c.given FROM {consent} c JOIN {signature} s ON s.id = c.signature_id"
-        f" WHERE c.organisation_id = %s AND c.channel = %s AND s.email_canonical = %s"
+        # "+ 0" and "|| ''" keep both SQLite and PostgreSQL from walking the
+        # (organisation, channel) index, which holds every consent of a big
+        # organisation, instead of looking the person up by email.
+        f" WHERE c.organisation_id + 0 = %s AND c.channel || '' = %s AND s.email_canonical = %s"
         f" ORDER BY c.created_at DESC, c.id DESC LIMIT 1),"
         f" (SELECT COUNT(*) FROM {suppression} x WHERE x.organisation_id = %s"
         f" AND x.digest IN ({marks}) AND x.channel IN ('', %s))"
@@ -71,16 +74,23 @@ def may_contact(organisation, email_canonical: str, channel: str, phone: str = "
     return bool(given) and not suppressed
 
 
-def _latest_given(org_id: int, channel: str):
-    return Subquery(
-        Consent.objects.filter(
-            organisation_id=org_id,
-            channel=channel,
-            signature__email_canonical=OuterRef("email_canonical"),
-        )
-        .order_by("-created_at", "-id")
-        .values("given")[:1]
+def _latest_given(org_id: int, channel: str, canonicals: list[str]) -> dict[str, bool]:
+    """The latest answer on `channel` for each of these people, in one query."""
+    consent, signature = Consent._meta.db_table, Signature._meta.db_table
+    marks = ", ".join(["%s"] * len(canonicals))
+    sql = (
+        f"SELECT s.email_canonical, c.given FROM {consent} c"
+        f" JOIN {signature} s ON s.id = c.signature_id"
+        f" WHERE c.organisation_id + 0 = %s AND c.channel || '' = %s"
+        f" AND s.email_canonical IN ({marks})"
+        f" ORDER BY c.created_at, c.id"
     )
+    latest: dict[str, bool] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_id, channel, *canonicals])
+        for canonical, given in cursor.fetchall():
+            latest[canonical] = bool(given)  # later rows overwrite earlier ones
+    return latest
 
 
 @dataclass(frozen=True)
@@ -109,8 +119,6 @@ def email_recipients(
             petition_id=petition.pk, status=Signature.Status.VERIFIED, erased_at=None
         )
         .exclude(email_canonical="")
-        .annotate(email_given=_latest_given(org_id, Channel.EMAIL))
-        .filter(email_given=True)
         .order_by("id")
     )
     last = after
@@ -120,7 +128,10 @@ def email_recipients(
         )
         if not rows:
             return
+        given = _latest_given(org_id, Channel.EMAIL, list({r[2] for r in rows}))
         for pk, email, canonical, name in rows:
+            if not given.get(canonical):
+                continue
             if suppressed and email_digest(canonical) in suppressed:
                 continue
             yield Recipient(pk, email, canonical, name)
