@@ -153,3 +153,15 @@ def test_volunteers_and_outsiders_get_404(client, request, who, organiser):
     client.post(f"/organise/petitions/1500/emails/{campaign.pk}/send", {"confirm": "yes"})
     campaign.refresh_from_db()
     assert campaign.status == "draft"
+
+
+def test_the_list_and_the_progress_page_show_how_far_sending_got(staff, signer):
+    signer("a@example.org")
+    _write(staff)
+    campaign = Campaign.objects.get()
+    _send(staff, campaign)
+    fan_out("w")
+    listing = staff.get("/organise/petitions/1500/emails/")
+    assert listing.status_code == 200 and b"News from County Hall" in listing.content
+    page = staff.get(f"/organise/petitions/1500/emails/{campaign.pk}/")
+    assert b"Progress" in page.content and b'http-equiv="refresh"' in page.content
