@@ -211,6 +211,18 @@ PAGE_CACHE_TTL = env_int("SIGNME_PAGE_CACHE_TTL", 3)
 PUBLIC_MAX_AGE = env_int("SIGNME_PUBLIC_MAX_AGE", 10)
 PUBLIC_STALE_WHILE_REVALIDATE = 60
 CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 24 * 30
+# Organisers' updates: emails per second per worker (0: as fast as the mail
+# server takes them). Confirmations and rights links are never held back.
+EMAIL_RATE = float(env("SIGNME_EMAIL_RATE", "50") or 0)
+# Seconds before a worker's claim on an email lapses and another may send it.
+EMAIL_CLAIM_TIMEOUT = env_int("SIGNME_EMAIL_CLAIM_TIMEOUT", 120)
+# Key for the suppression list's hashes. Defaults to SECRET_KEY; set it before
+# ever rotating SECRET_KEY, or objectors would no longer be recognised.
+SUPPRESSION_KEY = env("SIGNME_SUPPRESSION_KEY")
+# How long the link emailed from /your-data/ works.
+RIGHTS_TOKEN_MAX_AGE = env_int("SIGNME_RIGHTS_LINK_HOURS", 72) * 3600
+# Unsubscribe links must keep working long after the email was sent.
+UNSUBSCRIBE_TOKEN_MAX_AGE = 60 * 60 * 24 * 365 * 5
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

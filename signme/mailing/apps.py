@@ -7,4 +7,4 @@ class MailingConfig(AppConfig):
     verbose_name = "Email"
 
     def ready(self):
-        from . import emails  # noqa: F401 - registers the email kinds
+        from . import campaigns, emails, jobs  # noqa: F401 - email kinds and periodic jobs

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -33,9 +35,88 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=200, blank=True)
+    # Organiser updates: one row per person and campaign, enforced by the
+    # database, so a double click or a restarted fan-out queues nobody twice.
+    campaign = models.ForeignKey(
+        "Campaign", null=True, blank=True, on_delete=models.CASCADE, related_name="emails"
+    )
+    recipient_key = models.CharField(max_length=254, blank=True)
+    # Bulk mail waits behind transactional mail (confirmations, rights links)
+    # and is throttled.
+    bulk = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["sent_at", "send_after"], name="outbox_due_idx")]
+        indexes = [
+            models.Index(fields=["sent_at", "send_after"], name="outbox_due_idx"),
+            models.Index(fields=["bulk", "sent_at", "send_after"], name="outbox_bulk_due_idx"),
+            models.Index(fields=["campaign", "sent_at"], name="outbox_campaign_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "recipient_key"],
+                condition=Q(campaign__isnull=False) & ~Q(recipient_key=""),
+                name="one_email_per_person_and_campaign",
+            )
+        ]
 
     def __str__(self):
         return f"{self.kind} #{self.pk}"
+
+
+class Campaign(models.Model):
+    """An organiser's update to a petition's signers.
+
+    Pressing send only flips the status (a conditional UPDATE, so a double
+    click does nothing more); the worker then fans it out into outbox rows in
+    chunks, remembering how far it got."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        QUEUED = "queued", "Waiting to be queued"
+        QUEUING = "queuing", "Queuing recipients"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="campaigns"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    test_sent_at = models.DateTimeField(null=True, blank=True)
+    queued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    queued_at = models.DateTimeField(null=True, blank=True)
+    # Fan-out progress: the last signature id queued, and a lease so a worker
+    # that died half-way is replaced by the next.
+    fanout_after = models.BigIntegerField(default=0)
+    fanout_claimed_by = models.CharField(max_length=40, blank=True)
+    fanout_claimed_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.subject} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        from signme.lib.markdown import render_markdown
+
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)

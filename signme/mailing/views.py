@@ -33,6 +33,8 @@ def outbox_message(request, pk: int):
     _demo_only()
     row = get_object_or_404(OutboundEmail, pk=pk)
     rendered = render_email(row)
-    return private_no_store(
-        render(request, "mailing/outbox_message.html", {"row": row, "email": rendered})
-    )
+    one_click = ""
+    if rendered and "List-Unsubscribe-Post" in rendered.headers:
+        one_click = rendered.headers.get("List-Unsubscribe", "").strip("<>")
+    context = {"row": row, "email": rendered, "one_click_url": one_click}
+    return private_no_store(render(request, "mailing/outbox_message.html", context))

@@ -1,3 +1,51 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from signme.mailing import staff as mailing_staff
+
+from . import staff, views
+
+urlpatterns = [
+    # The public contract: printed in emails, never changed.
+    path("unsubscribe/<str:token>", views.unsubscribe, name="unsubscribe"),
+    path("your-data/", views.your_data, name="your_data"),
+    path("your-data/sent", views.your_data_sent, name="your_data_sent"),
+    path("your-data/erased", views.your_data_erased, name="your_data_erased"),
+    path("your-data/<str:token>", views.your_data_request, name="your_data_request"),
+    path("your-data/<str:token>/data.json", views.your_data_download, name="your_data_download"),
+    path("your-data/<str:token>/stop", views.your_data_stop, name="your_data_stop"),
+    path(
+        "your-data/<str:token>/stop-processing",
+        views.your_data_stop_processing,
+        name="your_data_stop_processing",
+    ),
+    path("your-data/<str:token>/erase", views.your_data_erase, name="your_data_erase"),
+    # Staff.
+    path("organise/requests/", staff.requests, name="rights_requests"),
+    path("organise/audit/", staff.audit_log, name="audit_log"),
+    path("organise/petitions/<int:number>/emails/", mailing_staff.campaign_list, name="campaigns"),
+    path(
+        "organise/petitions/<int:number>/emails/new",
+        mailing_staff.campaign_write,
+        name="campaign_new",
+    ),
+    path(
+        "organise/petitions/<int:number>/emails/<int:pk>/",
+        mailing_staff.campaign_detail,
+        name="campaign",
+    ),
+    path(
+        "organise/petitions/<int:number>/emails/<int:pk>/edit",
+        mailing_staff.campaign_write,
+        name="campaign_edit",
+    ),
+    path(
+        "organise/petitions/<int:number>/emails/<int:pk>/test",
+        mailing_staff.campaign_test,
+        name="campaign_test",
+    ),
+    path(
+        "organise/petitions/<int:number>/emails/<int:pk>/send",
+        mailing_staff.campaign_send,
+        name="campaign_send",
+    ),
+]

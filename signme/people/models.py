@@ -1,0 +1,96 @@
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+# Rights requests are answered within one month (UK GDPR art. 12(3)); counted
+# as 30 days so the due date never falls after the legal one.
+RESPONSE_TIME = timedelta(days=30)
+
+
+class Suppression(models.Model):
+    """Someone this organisation must never contact again (or, for a stop
+    notice, whose political opinions it must no longer process).
+
+    Kept as a keyed hash of the canonical email or normalised phone, so the
+    list itself reveals nobody, yet a later sign-up or import of the same
+    person is recognised."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email address"
+        PHONE = "phone", "Phone number"
+
+    class Reason(models.TextChoices):
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed from one channel"
+        OBJECTED = "objected", "Objected to all contact"
+        ERASED = "erased", "Personal data erased"
+        STOP = "stop", "Stop notice: no processing of political opinions"
+        ANONYMISED = "anonymised", "Anonymised at the end of retention"
+
+    organisation = models.ForeignKey("petitions.Organisation", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    digest = models.CharField(max_length=64)
+    # The channel stopped; blank means every channel.
+    channel = models.CharField(max_length=10, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "digest", "channel", "reason"], name="one_suppression"
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "digest"], name="suppression_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.digest[:8]}… ({self.get_reason_display()})"
+
+
+class RightsRequest(models.Model):
+    """A signer's request from /your-data/, proven by a link sent to the address.
+
+    The address itself is kept only while the request is open (the link needs
+    it); the keyed hash stays so the log still says whose request it was."""
+
+    class Status(models.TextChoices):
+        LINK_SENT = "link_sent", "Waiting for the person to open the link"
+        NO_DATA = "no_data", "No data held: nothing sent"
+        OPEN = "open", "Link opened"
+        DONE = "done", "Completed"
+        EXPIRED = "expired", "Link expired unused"
+
+    organisations = models.ManyToManyField("petitions.Organisation", blank=True, related_name="+")
+    email = models.CharField(max_length=254, blank=True)
+    email_digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.LINK_SENT)
+    # What the person did, one line each: "access: downloaded", "erasure: 2 signatures".
+    outcome = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="rights_due_idx")]
+
+    def __str__(self):
+        return f"Rights request {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if self.due_at is None:
+            self.due_at = self.created_at + RESPONSE_TIME
+        super().save(*args, **kwargs)
+
+    @property
+    def masked_email(self) -> str:
+        local, _, domain = self.email.partition("@")
+        if not self.email:
+            return "(removed)"
+        return f"{local[:1]}…@{domain}"
+
+    def add_outcome(self, line: str):
+        stamp = timezone.now().strftime("%Y-%m-%d %H:%M")
+        self.outcome = (self.outcome + "\n" if self.outcome else "") + f"{stamp} {line}"

@@ -1,0 +1,77 @@
+"""Changing what a person receives: always by adding a record, never by
+editing one, so the history shows what they agreed to and when they stopped."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from signme.petitions.consent import CHANNELS
+from signme.petitions.models import Consent, Signature
+
+from .contact import current_consents
+from .models import Suppression
+from .suppression import is_suppressed, suppress
+
+WITHDRAWN = {
+    Consent.Mechanism.UNSUBSCRIBE: "Withdrawn with the unsubscribe link in an email.",
+    Consent.Mechanism.REQUEST: "Withdrawn through a request at /your-data/.",
+    Consent.Mechanism.STAFF: "Withdrawn as the person asked staff.",
+}
+
+
+def stop_contact(
+    signature: Signature, channels: list[str], *, mechanism: str, user=None
+) -> list[str]:
+    """Stop `channels` (every channel when it names them all) for the person
+    who made `signature`, with the organisation behind its petition. Returns
+    the channels that were on and are now off; repeating it changes nothing."""
+    organisation = signature.petition.organisation
+    everything = set(channels) >= {c.value for c in CHANNELS}
+    latest = current_consents(organisation, signature.email_canonical)
+    stopped = []
+    now = timezone.now()
+    with transaction.atomic():
+        for channel in channels:
+            current = latest.get(channel)
+            if current is not None and current.given:
+                Consent.objects.create(
+                    signature=signature,
+                    organisation=organisation,
+                    channel=channel,
+                    given=False,
+                    wording=WITHDRAWN[mechanism],
+                    mechanism=mechanism,
+                    recorded_by=user,
+                    created_at=now,
+                )
+                stopped.append(channel)
+            if not everything:
+                suppress(
+                    organisation,
+                    Suppression.Reason.UNSUBSCRIBED,
+                    email=signature.email_canonical,
+                    phone=signature.phone if channel in ("sms", "phone") else "",
+                    channel=channel,
+                )
+        if everything:
+            # An objection to all contact is absolute: kept on the suppression
+            # list so a later import or sign-up cannot bring them back.
+            suppress(
+                organisation,
+                Suppression.Reason.OBJECTED,
+                email=signature.email_canonical,
+                phone=signature.phone,
+            )
+    return stopped
+
+
+def receiving(signature: Signature) -> dict[str, bool]:
+    """Per channel: does this person currently hear from the organisation?"""
+    organisation = signature.petition.organisation
+    latest = current_consents(organisation, signature.email_canonical)
+    result = {}
+    for channel in CHANNELS:
+        consent = latest.get(channel)
+        result[channel.value] = bool(consent and consent.given) and not is_suppressed(
+            organisation, email=signature.email_canonical, phone=signature.phone, channel=channel
+        )
+    return result

@@ -1,0 +1,271 @@
+"""Signers' rights requests: access, erasure, objection, and the stop notice."""
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from signme.audit import log as audit
+from signme.lib.emails import canonical_email
+from signme.mailing.emails import render_kind
+from signme.mailing.models import OutboundEmail
+from signme.mailing.outbox import queue_email
+from signme.mailing.registry import renderer
+from signme.petitions.consent import CHANNELS
+from signme.petitions.models import Consent, Organisation, Signature
+
+from .contact import current_consents
+from .links import rights_url
+from .models import RightsRequest, Suppression
+from .preferences import stop_contact
+from .suppression import email_digest, suppress
+
+KIND = "rights_link"
+
+
+def ask(email: str) -> RightsRequest:
+    """Record a request and queue the link. Exactly the same work whether or
+    not the address signed anything: who holds data is decided by the worker
+    when it renders the email, so the page cannot leak it, even by timing."""
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            email=email.strip(), email_digest=email_digest(email)
+        )
+        queue_email(KIND, request.email, headers={"rights_request": request.pk})
+    return request
+
+
+def organisations_holding(email_canonical: str):
+    return Organisation.objects.filter(
+        petition__signatures__email_canonical=email_canonical,
+        petition__signatures__erased_at=None,
+    ).distinct()
+
+
+@renderer(KIND)
+def rights_link(row):
+    request = RightsRequest.objects.filter(pk=(row.headers or {}).get("rights_request")).first()
+    if request is None or request.status != RightsRequest.Status.LINK_SENT or not request.email:
+        return None
+    organisations = list(organisations_holding(canonical_email(request.email)))
+    if not organisations:
+        # Nobody to answer for: nothing sent, and the address is not kept.
+        RightsRequest.objects.filter(pk=request.pk).update(
+            status=RightsRequest.Status.NO_DATA, email="", completed_at=timezone.now()
+        )
+        return None
+    if not request.organisations.exists():
+        request.organisations.set(organisations)
+        for organisation in organisations:
+            audit.record(
+                None, "request", f"rights request {request.pk} received", organisation=organisation
+            )
+    rendered = render_kind(
+        KIND,
+        {
+            "organisations": organisations,
+            "link": rights_url(request.pk),
+            "hours": settings.RIGHTS_TOKEN_MAX_AGE // 3600,
+        },
+    )
+    rendered.headers = {}
+    return rendered
+
+
+def signatures_of(request: RightsRequest):
+    canonical = canonical_email(request.email)
+    if not canonical:
+        return Signature.objects.none()
+    return (
+        Signature.objects.filter(
+            email_canonical=canonical,
+            erased_at=None,
+            petition__organisation__in=request.organisations.all(),
+        )
+        .select_related("petition__organisation", "notice", "sheet")
+        .order_by("created_at")
+    )
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def subject_data(request: RightsRequest) -> dict:
+    """Everything held about the person, by organisation: what the JSON
+    download and the readable page both show."""
+    canonical = canonical_email(request.email)
+    signatures = list(signatures_of(request))
+    organisations = []
+    for organisation in request.organisations.all().order_by("name"):
+        mine = [s for s in signatures if s.petition.organisation_id == organisation.pk]
+        latest = current_consents(organisation, canonical)
+        history = Consent.objects.filter(signature__in=mine).order_by("created_at", "id")
+        suppressions = Suppression.objects.filter(
+            organisation=organisation, digest=email_digest(canonical)
+        )
+        emails = OutboundEmail.objects.filter(signature__in=mine).order_by("created_at")
+        organisations.append(
+            {
+                "organisation": organisation.name,
+                "address": organisation.address,
+                "contact": organisation.email,
+                "privacy_policy": organisation.privacy_policy_url,
+                "signatures": [
+                    {
+                        "petition": s.petition.number,
+                        "petition_title": s.petition.title,
+                        "name": s.name,
+                        "email": s.email,
+                        "address": s.address,
+                        "postcode": s.postcode,
+                        "phone": s.phone,
+                        "eligible": s.eligible,
+                        "source": s.get_source_display(),
+                        "sheet": s.sheet.serial if s.sheet else None,
+                        "sheet_row": s.sheet_row,
+                        "status": s.get_status_display(),
+                        "privacy_notice": s.notice.code,
+                        "privacy_notice_text": s.notice.text,
+                        "signed_at": _iso(s.created_at),
+                        "verified_at": _iso(s.verified_at),
+                    }
+                    for s in mine
+                ],
+                "contact_now": {
+                    c.value: bool(latest.get(c.value) and latest[c.value].given) for c in CHANNELS
+                },
+                "consent_records": [
+                    {
+                        "channel": c.channel,
+                        "given": c.given,
+                        "wording": c.wording,
+                        "how": c.get_mechanism_display(),
+                        "privacy_notice": c.notice.code if c.notice else None,
+                        "at": _iso(c.created_at),
+                    }
+                    for c in history
+                ],
+                "suppression": [
+                    {
+                        "reason": x.get_reason_display(),
+                        "channel": x.channel or "all",
+                        "at": _iso(x.created_at),
+                    }
+                    for x in suppressions
+                ],
+                "emails_sent": [
+                    {"kind": e.kind, "queued_at": _iso(e.created_at), "sent_at": _iso(e.sent_at)}
+                    for e in emails
+                ],
+            }
+        )
+    return {
+        "request": request.pk,
+        "email": request.email,
+        "generated_at": _iso(timezone.now()),
+        "organisations": organisations,
+    }
+
+
+def note(request: RightsRequest, line: str, action: str, count: int = 0):
+    request.add_outcome(line)
+    RightsRequest.objects.filter(pk=request.pk).update(outcome=request.outcome)
+    for organisation in request.organisations.all():
+        audit.record(
+            None,
+            action,
+            f"rights request {request.pk}: {line}",
+            organisation=organisation,
+            count=count,
+        )
+
+
+def withdraw(request: RightsRequest, channels: list[str]) -> list[str]:
+    stopped = set()
+    seen_orgs = set()
+    for signature in signatures_of(request).order_by("-created_at"):
+        org_id = signature.petition.organisation_id
+        if org_id in seen_orgs:
+            continue
+        seen_orgs.add(org_id)
+        stopped |= set(stop_contact(signature, channels, mechanism=Consent.Mechanism.REQUEST))
+    label = "all channels" if set(channels) >= {c.value for c in CHANNELS} else ", ".join(channels)
+    note(request, f"objection: stopped {label}", "request")
+    return sorted(stopped)
+
+
+def stop_notice(request: RightsRequest):
+    """A written notice to stop processing political opinions: recorded as a
+    suppression every send and export consults."""
+    for signature in signatures_of(request):
+        suppress(
+            signature.petition.organisation,
+            Suppression.Reason.STOP,
+            email=signature.email_canonical,
+            phone=signature.phone,
+        )
+    note(request, "stop notice: political opinions no longer processed", "request")
+
+
+def erase_signatures(signatures, reason: str | None) -> int:
+    """Blank the personal data of these signatures and keep the rest, so the
+    petition's counts do not change. Queued email to them goes too."""
+    ids = list(signatures.values_list("id", flat=True))
+    if not ids:
+        return 0
+    if reason:
+        for s in Signature.objects.filter(pk__in=ids).select_related("petition"):
+            suppress(s.petition.organisation_id, reason, email=s.email_canonical, phone=s.phone)
+    OutboundEmail.objects.filter(signature_id__in=ids).delete()
+    return Signature.objects.filter(pk__in=ids, erased_at=None).update(
+        name="",
+        email="",
+        email_canonical="",
+        address="",
+        postcode="",
+        phone="",
+        erased_at=timezone.now(),
+    )
+
+
+def erase(request: RightsRequest) -> int:
+    """Erasure, once: the link stops working afterwards."""
+    with transaction.atomic():
+        locked = RightsRequest.objects.filter(pk=request.pk, erased_at=None).update(
+            erased_at=timezone.now()
+        )
+        if not locked:
+            return 0
+        email = request.email
+        count = erase_signatures(signatures_of(request), Suppression.Reason.ERASED)
+        OutboundEmail.objects.filter(Q(kind=KIND) & Q(to__iexact=email)).delete()
+        request.add_outcome(f"erasure: personal data of {count} signature(s) erased")
+        RightsRequest.objects.filter(pk=request.pk).update(
+            email="",
+            status=RightsRequest.Status.DONE,
+            completed_at=timezone.now(),
+            outcome=request.outcome,
+        )
+        for organisation in request.organisations.all():
+            audit.record(
+                None,
+                "erase",
+                f"rights request {request.pk}: signatures erased on request",
+                organisation=organisation,
+                count=count,
+            )
+    return count
+
+
+def expire_requests() -> int:
+    """Forget the addresses of requests whose link can no longer be used."""
+    cutoff = timezone.now() - timezone.timedelta(seconds=settings.RIGHTS_TOKEN_MAX_AGE)
+    now = timezone.now()
+    n = RightsRequest.objects.filter(
+        status=RightsRequest.Status.LINK_SENT, created_at__lt=cutoff
+    ).update(status=RightsRequest.Status.EXPIRED, email="", completed_at=now)
+    n += RightsRequest.objects.filter(
+        status=RightsRequest.Status.OPEN, created_at__lt=cutoff
+    ).update(status=RightsRequest.Status.DONE, email="", completed_at=now)
+    return n

@@ -1,0 +1,49 @@
+"""Organisers' pages for rights requests and the audit log."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from signme.audit.models import AuditEvent
+from signme.lib.http import private_no_store
+from signme.petitions.models import Membership, Organisation
+
+from .models import RightsRequest
+
+
+def organised_by(user):
+    """The organisations this user is an organiser of (all, for a superuser)."""
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        membership__user=user, membership__role=Membership.Role.ORGANISER
+    )
+
+
+@login_required
+@require_GET
+def requests(request):
+    organisations = organised_by(request.user)
+    qs = RightsRequest.objects.filter(organisations__in=organisations).distinct()
+    if request.user.is_superuser:
+        qs = RightsRequest.objects.all()
+    page = Paginator(qs.prefetch_related("organisations"), 100).get_page(request.GET.get("page"))
+    return private_no_store(
+        render(
+            request, "people/staff/requests.html", {"page": page, "organisations": organisations}
+        )
+    )
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    organisations = organised_by(request.user)
+    qs = AuditEvent.objects.filter(organisation__in=organisations).select_related(
+        "petition", "organisation"
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    return private_no_store(
+        render(request, "people/staff/audit.html", {"page": page, "organisations": organisations})
+    )

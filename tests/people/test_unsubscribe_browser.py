@@ -1,0 +1,65 @@
+"""The unsubscribe page in a real browser, without JavaScript tricks."""
+
+import os
+
+import pytest
+
+from signme.people.contact import may_contact
+from signme.people.links import unsubscribe_token
+
+CHROMIUM = "/usr/bin/chromium"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs /usr/bin/chromium"),
+]
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ],
+        )
+        yield browser.new_page()
+        browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signer_stops_email_from_the_page_and_sees_it_stopped(live_server, page, petition):
+    from django.test import Client
+    from django.utils import timezone
+
+    from signme.petitions.models import Signature
+    from tests.conftest import signer_data
+
+    client = Client()
+    client.post(
+        "/petitions/1500/sign",
+        signer_data(petition, consent_email="on", consent_post="on"),
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    signature = Signature.objects.get()
+    Signature.objects.filter(pk=signature.pk).update(status="verified", verified_at=timezone.now())
+
+    page.goto(f"{live_server.url}/unsubscribe/{unsubscribe_token(signature.pk)}")
+    assert "Stop hearing from" in page.inner_text("h1")
+    rows = page.inner_text("table")
+    assert "Email\tYou receive these" in rows and "Post\tYou receive these" in rows
+    button = page.get_by_role("button", name="Stop email")
+    box = button.bounding_box()
+    assert box["height"] >= 44  # WCAG 2.2 target size
+    button.click()
+    page.wait_for_load_state()
+    assert "will no longer contact you by email" in page.inner_text("main")
+    assert not may_contact(petition.organisation, signature.email_canonical, "email")
+    assert may_contact(petition.organisation, signature.email_canonical, "post")
+    assert page.get_by_role("button", name="Stop email").count() == 0
