@@ -103,7 +103,7 @@ class RowMark(models.Model):
     class Mark(models.TextChoices):
         BLANK = "blank", "Blank"
         ILLEGIBLE = "illegible", "Illegible"
-        STRUCK = "struck", "Struck through"
+        STRUCK = "struck", "Crossed out"
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="marks")
     row = models.PositiveSmallIntegerField()

@@ -176,3 +176,71 @@ def png_bytes(image: Image.Image) -> tuple[bytes, str]:
     image.save(out, "PNG", optimize=False, compress_level=3)
     data = out.getvalue()
     return data, hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Filing:
+    filed: list = field(default_factory=list)
+    unidentified: list = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def file_scans(petition, uploads, user=None) -> Filing:
+    """Read every page of every upload, then store them. A file that cannot be
+    read refuses the whole upload before anything is stored; a page that is not
+    one of this petition's sheets is refused on its own."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from .models import Scan, Sheet
+
+    if not uploads:
+        raise ScanRefused("Choose at least one PDF, PNG or JPEG file to upload.")
+    pages = []
+    for upload in uploads:
+        pages.extend(pages_from_upload(upload))
+    if len(pages) > MAX_PAGES:
+        raise ScanRefused(f"That is {len(pages)} pages; upload at most {MAX_PAGES} at once.")
+    result = Filing()
+    ready = []
+    for page in pages:
+        where = f"{page.source_name}, page {page.page_number}"
+        reading = read_code(page.image)
+        sheet, suggested, ink = None, None, ""
+        if reading.kind == "foreign":
+            result.refused.append(f"{where}: its QR code is not one of this petition's sheets.")
+            continue
+        if reading.kind in ("sheet", "generic") and reading.petition_number != petition.number:
+            result.refused.append(f"{where}: it is a sheet of another petition.")
+            continue
+        if reading.kind == "sheet":
+            sheet = Sheet.objects.filter(petition=petition, serial=reading.serial).first()
+            if sheet is None:
+                result.refused.append(f"{where}: there is no sheet {reading.serial}.")
+                continue
+        if reading.corners:
+            rows = rows_with_ink(page.image, reading.corners, petition.target)
+            suggested, ink = len(rows), ",".join(map(str, rows))
+        data, digest = png_bytes(page.image)
+        ready.append((page, sheet, suggested, ink, data, digest))
+    with transaction.atomic():
+        for page, sheet, suggested, ink, data, digest in ready:
+            if Scan.objects.filter(petition=petition, sha256=digest).exists():
+                result.already.append(f"{page.source_name}, page {page.page_number}")
+                continue
+            scan = Scan(
+                petition=petition,
+                sheet=sheet,
+                sha256=digest,
+                source_name=page.source_name,
+                page_number=page.page_number,
+                status=Scan.Status.FILED if sheet else Scan.Status.UNIDENTIFIED,
+                suggested_tally=suggested,
+                rows_with_ink=ink,
+                uploaded_by=user,
+            )
+            scan.image.save(f"{digest}.png", ContentFile(data), save=False)
+            scan.save()
+            (result.filed if sheet else result.unidentified).append(scan)
+    return result

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('row', models.PositiveSmallIntegerField()),
-                ('mark', models.CharField(choices=[('blank', 'Blank'), ('illegible', 'Illegible'), ('struck', 'Struck through')], max_length=10)),
+                ('mark', models.CharField(choices=[('blank', 'Blank'), ('illegible', 'Illegible'), ('struck', 'Crossed out')], max_length=10)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
