@@ -188,6 +188,8 @@ def read_photo(request, number: int):
     form = ReturnForm(initial=initial)
     photo_form = PhotoForm()
     if error:
+        photo_form = PhotoForm({}, {})
+        photo_form.is_valid()
         photo_form.add_error("photo", error)
     recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
         "-returned_at"
