@@ -58,12 +58,12 @@ def pages_from_upload(upload) -> list[Page]:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_FILE_BYTES:
         raise ScanRefused(
-            f"{name} is {size / 1024 / 1024:.0f} MB; the limit is "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB a file. Scan at 150 to 300 dpi, or split it."
+            f"{name} is {size / 1024 / 1024:.1f} MB; the limit is "
+            f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. Scan at 150 to 300 dpi, or split it."
         )
     data = upload.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
-        raise ScanRefused(f"{name} is larger than {MAX_FILE_BYTES // 1024 // 1024} MB.")
+        raise ScanRefused(f"{name} is larger than {MAX_FILE_BYTES / 1024 / 1024:.1f} MB.")
     if not data:
         raise ScanRefused(f"{name} is empty.")
     if data.startswith(b"%PDF"):

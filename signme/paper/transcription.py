@@ -23,6 +23,11 @@ from .models import RowMark, Sheet
 
 LIVE = [Signature.Status.PENDING, Signature.Status.VERIFIED]
 _PHONE = re.compile(r"^\+?[0-9 ()-]{9,20}$")
+_MARK_WORDS = {
+    RowMark.Mark.BLANK: {"b", "blank", "empty"},
+    RowMark.Mark.ILLEGIBLE: {"i", "illegible", "?"},
+    RowMark.Mark.STRUCK: {"x", "c", "s", "crossed", "crossed out", "struck", "struck through"},
+}
 TICK_LABELS = {"email": "Email", "sms": "Text", "phone": "Phone", "post": "Post"}
 
 
@@ -40,10 +45,12 @@ def name_key(name: str) -> str:
 class RowForm(forms.Form):
     """One row of a sheet, as written on it."""
 
-    mark = forms.ChoiceField(
-        label="Row",
+    # A short text box rather than a select: Enter submits from a text box in
+    # every browser, so a typist never leaves the keyboard's home keys.
+    mark = forms.CharField(
+        label="Marker: b blank, i illegible, x crossed out; empty if signed",
         required=False,
-        choices=[("", "Signed")] + list(RowMark.Mark.choices),
+        max_length=20,
     )
     name = forms.CharField(label="Full name", max_length=200, required=False)
     address = forms.CharField(label="Address", max_length=300, required=False)
@@ -78,9 +85,21 @@ class RowForm(forms.Form):
             self[n] for n in ("name", "address", "postcode", "email", "phone") if n in self.fields
         ]
 
+    def clean_mark(self):
+        value = self.cleaned_data["mark"].strip().lower()
+        if not value:
+            return ""
+        for mark, words in _MARK_WORDS.items():
+            if value in words:
+                return mark
+        raise forms.ValidationError(
+            f"Row {self.row}: type b for blank, i for illegible or x for crossed out, "
+            "or leave the marker empty"
+        )
+
     def clean(self):
         data = super().clean()
-        if data.get("mark"):
+        if data.get("mark") or "mark" in self.errors:
             return data
         row = f"Row {self.row}"
         try:

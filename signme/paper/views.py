@@ -276,7 +276,8 @@ def save_row(request, number: int, serial: str, row: int):
         return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
     if outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
         messages.info(request, f"Row {row} saved as a duplicate: it is counted once.")
-    return see_other(_paper_url(petition, "paper_transcribe", serial) + f"#row-{row + 1}")
+    # No #fragment: browsers skip autofocus when the address names an anchor.
+    return see_other(_paper_url(petition, "paper_transcribe", serial))
 
 
 @login_required
@@ -288,7 +289,7 @@ def undo_row(request, number: int, serial: str, row: int):
         tx.undo_row(sheet, row, request.user)
     except tx.RowRefused as e:
         messages.error(request, str(e))
-    return see_other(_paper_url(petition, "paper_transcribe", serial) + f"#row-{row}")
+    return see_other(_paper_url(petition, "paper_transcribe", serial))
 
 
 @login_required

@@ -34,7 +34,7 @@ def typist(client, volunteer):
 def test_saved_row_becomes_a_verified_paper_signature(client, typist, returned, petition):
     response = client.post(url(returned, "rows/1"), row(1, **{"tick_post": "on"}))
     assert response.status_code == 303
-    assert response["Location"] == url(returned) + "#row-2"
+    assert response["Location"] == url(returned)
     sig = Signature.objects.get()
     assert (sig.name, sig.postcode, sig.address) == (
         "Mary Brown",
@@ -79,7 +79,7 @@ def test_page_opens_the_next_row_ready_to_type(client, typist, returned):
 def test_blank_illegible_and_crossed_out_rows_are_recorded_without_a_signature(
     client, typist, returned
 ):
-    for n, mark in [(4, "blank"), (5, "illegible"), (6, "struck")]:
+    for n, mark in [(4, "b"), (5, "Illegible"), (6, "x")]:
         assert client.post(url(returned, f"rows/{n}"), {f"r{n}-mark": mark}).status_code == 303
     assert not Signature.objects.exists()
     assert sorted(RowMark.objects.values_list("row", "mark")) == [
@@ -96,6 +96,7 @@ def test_blank_illegible_and_crossed_out_rows_are_recorded_without_a_signature(
         ({"address": ""}, "Row 1: type the address; Norfolk County Council needs one"),
         ({"email": "mary at example"}, "Row 1: type the email as written"),
         ({"name": "Mary <b>"}, "cannot contain &lt; or &gt;"),
+        ({"mark": "q"}, "Row 1: type b for blank, i for illegible or x for crossed out"),
     ],
 )
 def test_bad_row_shows_a_clear_message_and_stores_nothing(
