@@ -162,19 +162,25 @@ class Outcome:
 def find_matches(petition, data: dict, exclude_id: int | None = None) -> list[Signature]:
     """Live signatures of the petition that look like the same person: the same
     canonical email, or the same name and postcode ignoring case, spacing and
-    accents. Both lookups use an index, so a million rows cost the same."""
+    accents.
+
+    Each lookup filters on exactly the columns of one index (email; petition
+    and postcode) and checks status in Python: with status in the WHERE clause
+    too, SQLite without statistics may pick the petition/status index and read
+    a million rows instead of a handful."""
     found = {}
-    live = Signature.objects.filter(petition=petition, status__in=LIVE, erased_at=None)
     if data.get("email_canonical"):
-        for sig in live.filter(email_canonical=data["email_canonical"])[:5]:
-            found[sig.pk] = sig
+        for sig in Signature.objects.filter(email_canonical=data["email_canonical"])[:50]:
+            if sig.petition_id == petition.pk:
+                found[sig.pk] = sig
     if data.get("postcode") and data.get("name"):
         key = name_key(data["name"])
-        for sig in live.filter(postcode=data["postcode"])[:500]:
+        for sig in Signature.objects.filter(petition=petition, postcode=data["postcode"])[:2000]:
             if name_key(sig.name) == key:
                 found[sig.pk] = sig
     found.pop(exclude_id, None)
-    return sorted(found.values(), key=lambda s: s.pk)
+    live = [s for s in found.values() if s.status in LIVE and s.erased_at is None]
+    return sorted(live, key=lambda s: s.pk)
 
 
 def row_taken(sheet: Sheet, row: int) -> bool:
@@ -192,7 +198,8 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
     the candidates come back to be shown."""
     petition = sheet.petition
     with transaction.atomic():
-        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        sheet = Sheet.objects.select_for_update().select_related("notice").get(pk=sheet.pk)
+        sheet.petition = petition
         if sheet.transcribed_at is not None:
             raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
         if sheet.returned_at is None:
@@ -241,9 +248,10 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     elif decision == "different" and email_canonical:
         # Two people sharing one address (a couple, say): the address stays on
         # record for contact, but cannot be the identity key of both.
-        if Signature.objects.filter(
-            petition=petition, status__in=LIVE, email_canonical=email_canonical
-        ).exists():
+        if any(
+            s.petition_id == petition.pk and s.status in LIVE
+            for s in Signature.objects.filter(email_canonical=email_canonical)
+        ):
             email_canonical = ""
     signature = Signature.objects.create(
         petition=petition,

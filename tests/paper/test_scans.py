@@ -148,3 +148,16 @@ def test_upload_with_no_file_asks_for_one(client, staff, petition):
     response = client.post(URL, {})
     assert response.status_code == 400
     assert "Choose at least one PDF, PNG or JPEG file" in response.content.decode()
+
+
+def test_specks_of_dust_on_empty_rows_are_not_taken_for_writing(petition, sheets):
+    import numpy as np
+
+    image = filled(petition, sheets[0].serial, [2])
+    arr = np.asarray(image).copy()
+    rng = np.random.default_rng(3)
+    ys, xs = rng.integers(0, arr.shape[0], 4000), rng.integers(0, arr.shape[1], 4000)
+    arr[ys, xs] = 0
+    specked = Image.fromarray(arr)
+    reading = scans.read_code(specked)
+    assert scans.rows_with_ink(specked, reading.corners, petition.target) == [2]
