@@ -326,6 +326,10 @@ class Progress:
         return self.signed + self.duplicates + self.marked
 
     @property
+    def exceeds_tally(self) -> bool:
+        return self.tally is not None and self.signed + self.duplicates > self.tally
+
+    @property
     def disagrees(self) -> bool:
         return self.tally is not None and self.tally != self.signed + self.duplicates
 

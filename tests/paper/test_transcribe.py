@@ -223,3 +223,10 @@ def test_volunteer_sees_only_the_rows_they_typed(client, typist, organiser, retu
 
 def test_volunteer_cannot_see_signer_lists_or_scans(client, typist, returned):
     assert client.get("/organise/petitions/1500/paper/scans/").status_code == 404
+
+
+def test_more_rows_typed_than_the_tally_is_shown_while_typing(client, typist, returned):
+    for n in range(1, 5):
+        client.post(url(returned, f"rows/{n}"), row(n, name=f"Person {n}"))
+    html = client.get(url(returned)).content.decode()
+    assert "The tally is 3 but 4 signed rows are typed. Check the sheet." in html
