@@ -17,7 +17,12 @@ DOWNLOADED = "Downloaded from the petition page"
 
 
 class ReturnRefused(ValueError):
-    """A return that cannot be logged; the message says why."""
+    """A return that cannot be logged; the message says why, and `field` which
+    form field it is about."""
+
+    def __init__(self, message: str, field: str = "serial"):
+        super().__init__(message)
+        self.field = field
 
 
 def make_serial(number: int, sequence: int) -> str:
@@ -75,9 +80,11 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
     """Log a returned sheet with its tally; it counts at once. A blank serial is
     a sheet downloaded from the public page, which is numbered now."""
     if tally < 0:
-        raise ReturnRefused("The tally cannot be less than 0.")
+        raise ReturnRefused("The tally cannot be less than 0.", "tally")
     if tally > L.ROWS:
-        raise ReturnRefused(f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}.")
+        raise ReturnRefused(
+            f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}.", "tally"
+        )
     now = timezone.now()
     if not serial_text.strip():
         sheet = _create_sheets(
@@ -116,7 +123,8 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
         if tally > sheet.rows:
             raise ReturnRefused(
                 f"Sheet {serial} has {sheet.rows} rows: "
-                f"the tally cannot be more than {sheet.rows}."
+                f"the tally cannot be more than {sheet.rows}.",
+                "tally",
             )
         sheet.tally = tally
         sheet.returned_at = now

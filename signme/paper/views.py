@@ -135,7 +135,7 @@ def returns(request, number: int):
                     petition, form.cleaned_data["serial"], form.cleaned_data["tally"], request.user
                 )
             except ReturnRefused as e:
-                form.add_error("serial" if "tally" not in str(e) else "tally", str(e))
+                form.add_error(e.field, str(e))
             else:
                 text = f"Logged sheet {sheet.serial} with a tally of {sheet.tally}."
                 if sheet.downloaded:

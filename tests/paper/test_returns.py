@@ -60,6 +60,8 @@ def test_serial_of_another_petition_is_refused(client, volunteer, sheets, outsid
 def test_sheet_logged_twice_is_refused_and_keeps_its_first_tally(client, volunteer, returned):
     client.force_login(volunteer)
     _refused(client, {"serial": returned.serial, "tally": "9"}, "was already logged on")
+    html = client.post(URL, {"serial": returned.serial, "tally": "9"}).content.decode()
+    assert '<a href="#id_serial">Sheet S1500-000001 was already logged' in html
     assert Sheet.objects.get(pk=returned.pk).tally == 3
 
 
