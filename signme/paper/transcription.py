@@ -198,7 +198,9 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
     the candidates come back to be shown."""
     petition = sheet.petition
     with transaction.atomic():
-        sheet = Sheet.objects.select_for_update().select_related("notice").get(pk=sheet.pk)
+        sheet = (
+            Sheet.objects.select_for_update(of=("self",)).select_related("notice").get(pk=sheet.pk)
+        )
         sheet.petition = petition
         if sheet.transcribed_at is not None:
             raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
