@@ -142,14 +142,20 @@ def seed_signatures(petition, n: int) -> float:
 def bench_rows(petition, user, n_signatures: int) -> list[float]:
     seed_seconds = seed_signatures(petition, n_signatures)
     sheets = issue_sheets(petition, 40, "Row benchmark")
+    sheets = issue_sheets(petition, 1, "Warm-up") + sheets
     for sheet in sheets:
         log_return(petition, sheet.serial, 10)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     times = []
     rng = random.Random(9)
-    for i in range(400):
-        sheet, row = sheets[i // 10], i % 10 + 1
+    warm_up = 5  # the first requests open the connection and fill caches
+    for i in range(400 + warm_up):
+        sheet, row = (
+            (sheets[0], i + 1)
+            if i < warm_up
+            else (sheets[1 + (i - warm_up) // 10], (i - warm_up) % 10 + 1)
+        )
         data = {
             f"r{row}-name": f"Paper Signer {i}",
             f"r{row}-address": f"{i} Paper Lane, Holt",
@@ -160,7 +166,8 @@ def bench_rows(petition, user, n_signatures: int) -> list[float]:
         url = f"/organise/petitions/{petition.number}/paper/sheets/{sheet.serial}/rows/{row}"
         start = time.perf_counter()
         response = client.post(url, data)
-        times.append(time.perf_counter() - start)
+        if i >= warm_up:
+            times.append(time.perf_counter() - start)
         assert response.status_code == 303, response.status_code
     times.sort()
     p50 = statistics.median(times) * 1000
