@@ -15,6 +15,18 @@ class Sheet(models.Model):
         "petitions.Petition", on_delete=models.PROTECT, related_name="sheets"
     )
     serial = models.CharField(max_length=20, unique=True)
+    # The petition's running sheet number, from which the serial is made.
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    # The privacy notice printed on the sheet: its rows were given under it.
+    notice = models.ForeignKey(
+        "petitions.PrivacyNotice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A sheet downloaded from the public page has no serial until it comes back.
+    downloaded = models.BooleanField(default=False)
     rows = models.PositiveSmallIntegerField(default=10)
     issued_to = models.CharField(max_length=200, blank=True)
     issued_at = models.DateTimeField(default=timezone.now)
@@ -34,6 +46,9 @@ class Sheet(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["petition", "status"], name="sheet_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "sequence"], name="one_sheet_per_sequence")
+        ]
 
     def __str__(self):
         return self.serial
@@ -65,6 +80,9 @@ class Scan(models.Model):
     source_name = models.CharField(max_length=200, blank=True)
     page_number = models.PositiveIntegerField(default=1)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FILED)
+    # What the ink in the name and signature cells suggests, for a person to confirm.
+    suggested_tally = models.PositiveSmallIntegerField(null=True, blank=True)
+    rows_with_ink = models.CharField(max_length=100, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,3 +94,31 @@ class Scan(models.Model):
 
     def __str__(self):
         return f"Scan {self.pk} ({self.get_status_display()})"
+
+
+class RowMark(models.Model):
+    """A row that holds no signature: left blank, illegible or struck through.
+    Kept so the typist's decision about every row is on record."""
+
+    class Mark(models.TextChoices):
+        BLANK = "blank", "Blank"
+        ILLEGIBLE = "illegible", "Illegible"
+        STRUCK = "struck", "Crossed out"
+
+    sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="marks")
+    row = models.PositiveSmallIntegerField()
+    mark = models.CharField(max_length=10, choices=Mark.choices)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sheet", "row"], name="one_mark_per_row")]
+
+    def __str__(self):
+        return f"{self.sheet} row {self.row}: {self.get_mark_display()}"

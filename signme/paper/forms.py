@@ -1,0 +1,76 @@
+from django import forms
+
+from . import layout as L
+
+
+class IssueForm(forms.Form):
+    count = forms.IntegerField(
+        label="How many sheets",
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "required": "Enter how many sheets to print",
+            "invalid": "Enter a whole number of sheets, like 20",
+            "min_value": "Print at least 1 sheet",
+            "max_value": "Print at most 1,000 sheets at a time",
+        },
+    )
+    issued_to = forms.CharField(
+        label="Given to",
+        max_length=200,
+        help_text="A volunteer's name or a place, like 'Holt market stall'.",
+        error_messages={"required": "Enter who or where the sheets are for"},
+    )
+
+
+class ReturnForm(forms.Form):
+    serial = forms.CharField(
+        label="Sheet number",
+        required=False,
+        max_length=200,
+        help_text="As printed under the QR code, like S1500-000123. Leave it empty for a sheet "
+        "downloaded from the petition page: it gets a number now.",
+    )
+    tally = forms.IntegerField(
+        label="Signed rows (tally)",
+        min_value=0,
+        max_value=L.ROWS,
+        error_messages={
+            "required": "Enter how many rows are signed",
+            "invalid": "Enter the number of signed rows, like 7",
+            "min_value": "The tally cannot be less than 0",
+            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["serial"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
+        self.fields["tally"].widget.attrs.update(inputmode="numeric")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ScanUploadForm(forms.Form):
+    files = forms.FileField(
+        label="Scans of returned sheets",
+        help_text="PDF, PNG or JPEG; choose several files at once if you like. Up to 25 MB a "
+        "file and 100 pages.",
+        widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        required=False,
+    )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo or scan of the sheet",
+        help_text="The sheet number and tally are read from it for you to check.",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}),
+    )
+
+
+class AssignForm(forms.Form):
+    serial = forms.CharField(label="Sheet number", max_length=200)

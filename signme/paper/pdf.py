@@ -1,0 +1,267 @@
+"""The paper sheet, drawn with reportlab.
+
+Everything that is the same on every page of a batch (text, table, imprint,
+notice) is drawn once into a PDF form XObject and reused; each page adds only
+its serial and QR code. That keeps 500 numbered sheets fast and the file small.
+"""
+
+import io
+import re
+from collections.abc import Callable, Iterable
+from xml.sax.saxutils import escape
+
+import segno
+from reportlab.lib.colors import black, white
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph
+
+from signme.lib.fonts import SANS, SANS_BOLD, font_for, register_fonts
+
+from . import layout as L
+
+_MARKDOWN_MARKS = re.compile(r"(\*\*|__|\*|_|`|^#+\s*|^>\s*)", re.MULTILINE)
+_MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
+
+
+def sheet_url(petition, serial: str | None = None) -> str:
+    """What the QR code holds: the short link, with the serial when there is one,
+    so an online signature made through it is credited to the sheet."""
+    if serial:
+        return f"{petition.short_url}?sheet={serial}"
+    return petition.short_url
+
+
+def printer_line(petition) -> str:
+    if petition.printer_name:
+        text = f"Printed by {petition.printer_name}"
+        if petition.printer_address.strip():
+            text += f", {_one_line(petition.printer_address)}"
+        return text + "."
+    org = petition.organisation
+    address = _one_line(org.address)
+    return f"Printed by {org.name}" + (f", {address}" if address else "") + "."
+
+
+def imprint_line(petition) -> str:
+    if petition.imprint:
+        return _one_line(petition.imprint) + "."
+    org = petition.organisation
+    return f"Published and promoted by {org.name}, {_one_line(org.address)}."
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*\n\s*", ", ", (text or "").strip())
+
+
+def _plain(markdown: str) -> list[str]:
+    """Markdown paragraphs as plain text (the sheet is not a web page)."""
+    text = _MARKDOWN_LINK.sub(r"\1", markdown or "")
+    text = _MARKDOWN_MARKS.sub("", text)
+    return [re.sub(r"\s+", " ", p).strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _para(text: str, size: float, bold: bool = False, markup: str | None = None, leading=None):
+    style = ParagraphStyle(
+        "s",
+        fontName=font_for(text, bold=bold),
+        fontSize=size,
+        leading=leading or size * 1.22,
+    )
+    return Paragraph(markup if markup is not None else escape(text), style)
+
+
+class _Flow:
+    """Draws paragraphs down the page from a top edge (top-down coordinates)."""
+
+    def __init__(self, canvas: Canvas, x: float, top: float, width: float):
+        self.c, self.x, self.y, self.width = canvas, x, top, width
+
+    def height_of(self, para) -> float:
+        return para.wrap(self.width, 10_000)[1]
+
+    def draw(self, para, gap: float = 0.0) -> None:
+        _, h = para.wrap(self.width, 10_000)
+        para.drawOn(self.c, self.x, L.PAGE_H - self.y - h)
+        self.y += h + gap
+
+
+def _body_paragraphs(petition, size: float) -> list:
+    return [_para(p, size) for p in _plain(petition.body)]
+
+
+def _draw_text(c: Canvas, petition) -> None:
+    target = petition.target.name
+    flow = _Flow(c, L.MARGIN, L.MARGIN, L.CONTENT_W)
+    flow.draw(_para(petition.title, 15, bold=True), gap=2 * mm)
+    statement = f"We, the undersigned, petition {target} to {petition.statement.strip()}"
+    markup = f"<b>We, the undersigned, petition {escape(target)} to</b> " + escape(
+        petition.statement.strip()
+    )
+    flow.draw(_para(statement, 9.5, markup=markup), gap=2 * mm)
+    if petition.return_address.strip():
+        address = f"When complete, please return as soon as possible to: {petition.return_address}"
+        ret = _para(address, 8.5, bold=True, markup=f"<b>{escape(_one_line(address))}</b>")
+    else:
+        ret = None
+    room = L.TEXT_BOTTOM - flow.y - (flow.height_of(ret) + 2 * mm if ret else 0)
+    # The body shrinks to fit; a very long one ends with where to read the rest.
+    chosen = []
+    for size in (8.5, 8, 7.5, 7, 6.5):
+        paras = _body_paragraphs(petition, size)
+        if sum(flow.height_of(p) + 1.2 * mm for p in paras) <= room:
+            chosen = paras
+            break
+    else:
+        more = _para(f"Read the full petition at {petition.display_short_url}", 6.5, bold=True)
+        used = flow.height_of(more) + 1.2 * mm
+        for p in _body_paragraphs(petition, 6.5):
+            h = flow.height_of(p) + 1.2 * mm
+            if used + h > room:
+                break
+            chosen.append(p)
+            used += h
+        chosen.append(more)
+    for p in chosen:
+        flow.draw(p, gap=1.2 * mm)
+    if ret:
+        flow.y = max(flow.y, L.TEXT_BOTTOM - flow.height_of(ret))
+        flow.draw(ret)
+
+
+def _draw_table(c: Canvas, petition) -> None:
+    cols = L.columns(petition.target)
+    top, bottom = L.TABLE_TOP, L.TABLE_BOTTOM
+    left, right = cols[0].x, cols[-1].x + cols[-1].width
+    c.setStrokeColor(black)
+    c.setLineWidth(0.8)
+    c.rect(left, L.PAGE_H - bottom, right - left, bottom - top)
+    c.setLineWidth(0.5)
+    for row in range(0, L.ROWS + 1):
+        y = L.row_top(row + 1) if row < L.ROWS else bottom
+        c.line(left, L.PAGE_H - y, right, L.PAGE_H - y)
+    ticks = [col for col in cols if col.width == L.TICK_W]
+    for col in cols[1:]:
+        y_from = top if col not in ticks[1:] else top + L.HEADER_H / 2
+        c.line(col.x, L.PAGE_H - y_from, col.x, L.PAGE_H - bottom)
+    # Header: labels, and "Contact me by" over the tick boxes.
+    c.setFont(SANS_BOLD, 7.5)
+    for col in cols:
+        if col in ticks or not col.label:
+            continue
+        c.drawString(col.x + 1.2 * mm, L.PAGE_H - top - 6 * mm, col.label)
+    c.setFont(SANS_BOLD, 6)
+    c.drawCentredString(ticks[0].x + 2 * L.TICK_W, L.PAGE_H - top - 3.5 * mm, "Contact me by")
+    c.line(ticks[0].x, L.PAGE_H - top - L.HEADER_H / 2, right, L.PAGE_H - top - L.HEADER_H / 2)
+    c.setFont(SANS, 5.5)
+    for col in ticks:
+        c.drawCentredString(col.x + L.TICK_W / 2, L.PAGE_H - top - 8.3 * mm, col.label)
+    # Row numbers and empty (never pre-ticked) boxes.
+    box = 3.6 * mm
+    for row in range(1, L.ROWS + 1):
+        y = L.row_top(row)
+        c.setFont(SANS, 7)
+        c.drawCentredString(cols[0].x + cols[0].width / 2, L.PAGE_H - y - 6.5 * mm, str(row))
+        for col in ticks:
+            bx = col.x + (L.TICK_W - box) / 2
+            by = y + (L.ROW_H - box) / 2
+            c.rect(bx, L.PAGE_H - by - box, box, box)
+
+
+def _draw_footer(c: Canvas, petition, notice) -> None:
+    flow = _Flow(c, L.MARGIN, L.FOOTER_TOP, L.FOOTER_W)
+    room = (
+        f"No more room? Sign online or print more sheets at {petition.display_short_url} "
+        "or scan the QR code on your phone"
+    )
+    flow.draw(_para(room, 8.5, bold=True, markup=f"<b>{escape(room)}</b>"), gap=1.5 * mm)
+    ticks = (
+        f"Tick a box only if you want {petition.organisation.name} to contact you that way. "
+        "Leave it empty if not: signing does not sign you up."
+    )
+    flow.draw(_para(ticks, 6.5), gap=1.2 * mm)
+    imprint = imprint_line(petition) + " " + printer_line(petition)
+    flow.draw(_para(imprint, 6.5), gap=1.2 * mm)
+    if notice is not None:
+        for i, text in enumerate(p for p in notice.text.split("\n") if p.strip()):
+            if i == 0:
+                text = f"{text}"
+            flow.draw(_para(text, 6, leading=7), gap=0.8 * mm)
+        flow.draw(_para(f"Privacy notice {notice.code}", 6, bold=True), gap=0)
+
+
+def _draw_static(c: Canvas, petition, notice) -> None:
+    _draw_text(c, petition)
+    _draw_table(c, petition)
+    _draw_footer(c, petition, notice)
+
+
+def _draw_qr(c: Canvas, data: str) -> None:
+    """The QR code as vector squares: sharp at any printer resolution."""
+    qr = segno.make(data, error="m", micro=False)
+    matrix = [list(row) for row in qr.matrix]
+    n = len(matrix)
+    module = L.QR_SIZE / n
+    quiet = 2 * module
+    c.setFillColor(white)
+    c.rect(L.QR_X - quiet, L.PAGE_H - L.QR_Y - L.QR_SIZE - quiet, L.QR_SIZE + 2 * quiet,
+           L.QR_SIZE + 2 * quiet, stroke=0, fill=1)  # fmt: skip
+    c.setFillColor(black)
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        col = 0
+        while col < n:
+            if row[col]:
+                start = col
+                while col < n and row[col]:
+                    col += 1
+                y = L.PAGE_H - (L.QR_Y + (r + 1) * module)
+                path.rect(L.QR_X + start * module, y, (col - start) * module, module)
+            else:
+                col += 1
+    c.drawPath(path, stroke=0, fill=1)
+
+
+def _draw_serial(c: Canvas, serial: str | None) -> None:
+    y = L.PAGE_H - (L.QR_Y + L.QR_SIZE + 4 * mm)
+    cx = L.QR_X + L.QR_SIZE / 2
+    if serial:
+        c.setFont(SANS_BOLD, 10)
+        c.drawCentredString(cx, y, serial)
+        c.setFont(SANS_BOLD, 7)
+        c.drawString(L.PAGE_W - L.MARGIN - 40 * mm, L.PAGE_H - L.MARGIN + 2 * mm,
+                     f"Sheet {serial}")  # fmt: skip
+    else:
+        c.setFont(SANS, 6.5)
+        c.drawCentredString(cx, y, "Sheet number given")
+        c.drawCentredString(cx, y - 2.6 * mm, "when it is returned")
+
+
+def render_sheets(
+    petition,
+    serials: Iterable[str | None],
+    notice=None,
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """One A4 page per serial (None: a generic sheet with no serial)."""
+    register_fonts()
+    if notice is None:
+        notice = petition.current_notice
+    out = io.BytesIO()
+    c = Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1)
+    c.setTitle(f"Petition {petition.number}: {petition.title}")
+    c.setAuthor(petition.organisation.name)
+    c.setSubject("Petition sheet")
+    c.beginForm("sheet")
+    _draw_static(c, petition, notice)
+    c.endForm()
+    for i, serial in enumerate(serials, start=1):
+        c.doForm("sheet")
+        _draw_qr(c, sheet_url(petition, serial))
+        _draw_serial(c, serial)
+        c.showPage()
+        if progress:
+            progress(i)
+    c.save()
+    return out.getvalue()

@@ -1,0 +1,362 @@
+"""Typing up a returned sheet: each row becomes a paper signature, compared
+with every signature of the petition so nobody counts twice."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django import forms
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from signme.audit import log as audit
+from signme.lib.emails import canonical_email
+from signme.lib.postcodes import InvalidPostcode, normalise_postcode
+from signme.petitions.consent import CHANNELS, consent_wording
+from signme.petitions.counting import forget_counts
+from signme.petitions.forms import clean_text
+from signme.petitions.models import Consent, Signature
+
+from .models import RowMark, Sheet
+
+LIVE = [Signature.Status.PENDING, Signature.Status.VERIFIED]
+_PHONE = re.compile(r"^\+?[0-9 ()-]{9,20}$")
+_MARK_WORDS = {
+    RowMark.Mark.BLANK: {"b", "blank", "empty"},
+    RowMark.Mark.ILLEGIBLE: {"i", "illegible", "?"},
+    RowMark.Mark.STRUCK: {"x", "c", "s", "crossed", "crossed out", "struck", "struck through"},
+}
+TICK_LABELS = {"email": "Email", "sms": "Text", "phone": "Phone", "post": "Post"}
+
+
+class RowRefused(ValueError):
+    pass
+
+
+def name_key(name: str) -> str:
+    """'  Siân  EVANS' and 'sian evans' -> 'sianevans'."""
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+class RowForm(forms.Form):
+    """One row of a sheet, as written on it."""
+
+    # A short text box rather than a select: Enter submits from a text box in
+    # every browser, so a typist never leaves the keyboard's home keys.
+    mark = forms.CharField(
+        label="Marker: b blank, i illegible, x crossed out; empty if signed",
+        required=False,
+        max_length=20,
+    )
+    name = forms.CharField(label="Full name", max_length=200, required=False)
+    address = forms.CharField(label="Address", max_length=300, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    email = forms.CharField(label="Email", max_length=254, required=False)
+    phone = forms.CharField(label="Phone", max_length=20, required=False)
+
+    def __init__(self, *args, petition, row: int, **kwargs):
+        kwargs.setdefault("prefix", f"r{row}")
+        super().__init__(*args, **kwargs)
+        self.petition, self.row = petition, row
+        target = petition.target
+        self.needs_address = target.requires_address
+        self.needs_postcode = target.requires_postcode
+        if not (target.requires_address or target.requires_postcode):
+            del self.fields["address"]
+            del self.fields["postcode"]
+        for channel in CHANNELS:
+            self.fields[f"tick_{channel}"] = forms.BooleanField(
+                label=TICK_LABELS[channel], required=False
+            )
+        for name in ("name", "address", "postcode", "email", "phone"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = "off"
+                self.fields[name].widget.attrs["spellcheck"] = "false"
+
+    def tick_fields(self):
+        return [self[f"tick_{c}"] for c in CHANNELS]
+
+    def text_fields(self):
+        return [
+            self[n] for n in ("name", "address", "postcode", "email", "phone") if n in self.fields
+        ]
+
+    def clean_mark(self):
+        value = self.cleaned_data["mark"].strip().lower()
+        if not value:
+            return ""
+        for mark, words in _MARK_WORDS.items():
+            if value in words:
+                return mark
+        raise forms.ValidationError(
+            f"Row {self.row}: type b for blank, i for illegible or x for crossed out, "
+            "or leave the marker empty"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mark") or "mark" in self.errors:
+            return data
+        row = f"Row {self.row}"
+        try:
+            data["name"] = clean_text(data.get("name", ""), "The name")
+        except forms.ValidationError as e:
+            self.add_error("name", e)
+        if not data.get("name") and "name" not in self.errors:
+            self.add_error(
+                "name", f"{row}: type the full name, or mark the row blank or illegible"
+            )
+        if "address" in self.fields:
+            try:
+                data["address"] = clean_text(data.get("address", ""), "The address")
+            except forms.ValidationError as e:
+                self.add_error("address", e)
+            if self.needs_address and not data.get("address") and "address" not in self.errors:
+                self.add_error(
+                    "address",
+                    f"{row}: type the address; {self.petition.target.name} needs one. "
+                    "If it cannot be read, mark the row illegible",
+                )
+            raw = (data.get("postcode") or "").strip()
+            if raw:
+                try:
+                    data["postcode"] = normalise_postcode(raw)
+                except InvalidPostcode:
+                    self.add_error("postcode", f"{row}: enter a real UK postcode, like NR1 2DH")
+            elif self.needs_postcode:
+                self.add_error(
+                    "postcode",
+                    f"{row}: type the postcode; {self.petition.target.name} needs one. "
+                    "If it cannot be read, mark the row illegible",
+                )
+        email = (data.get("email") or "").strip()
+        data["email"] = email
+        if email:
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                self.add_error("email", f"{row}: type the email as written, like name@example.com")
+        data["email_canonical"] = canonical_email(email) if email else ""
+        phone = (data.get("phone") or "").strip()
+        if phone and not _PHONE.match(phone):
+            self.add_error("phone", f"{row}: type the phone number as digits, like 01603 222222")
+        data["phone"] = phone
+        return data
+
+
+@dataclass
+class Outcome:
+    signature: Signature | None = None
+    mark: RowMark | None = None
+    matches: list[Signature] = field(default_factory=list)
+
+    @property
+    def needs_decision(self) -> bool:
+        return bool(self.matches) and self.signature is None and self.mark is None
+
+
+def find_matches(petition, data: dict, exclude_id: int | None = None) -> list[Signature]:
+    """Live signatures of the petition that look like the same person: the same
+    canonical email, or the same name and postcode ignoring case, spacing and
+    accents.
+
+    Each lookup filters on exactly the columns of one index (email; petition
+    and postcode) and checks status in Python: with status in the WHERE clause
+    too, SQLite without statistics may pick the petition/status index and read
+    a million rows instead of a handful."""
+    found = {}
+    if data.get("email_canonical"):
+        for sig in Signature.objects.filter(email_canonical=data["email_canonical"])[:50]:
+            if sig.petition_id == petition.pk:
+                found[sig.pk] = sig
+    if data.get("postcode") and data.get("name"):
+        key = name_key(data["name"])
+        for sig in Signature.objects.filter(petition=petition, postcode=data["postcode"])[:2000]:
+            if name_key(sig.name) == key:
+                found[sig.pk] = sig
+    found.pop(exclude_id, None)
+    live = [s for s in found.values() if s.status in LIVE and s.erased_at is None]
+    return sorted(live, key=lambda s: s.pk)
+
+
+def row_taken(sheet: Sheet, row: int) -> bool:
+    return (
+        Signature.objects.filter(
+            sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
+        ).exists()
+        or RowMark.objects.filter(sheet=sheet, row=row).exists()
+    )
+
+
+def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Outcome:
+    """Store one typed row. When it looks like someone who already signed, and
+    the typist has not said whether it is the same person, nothing is stored and
+    the candidates come back to be shown."""
+    petition = sheet.petition
+    with transaction.atomic():
+        sheet = (
+            Sheet.objects.select_for_update(of=("self",)).select_related("notice").get(pk=sheet.pk)
+        )
+        sheet.petition = petition
+        if sheet.transcribed_at is not None:
+            raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
+        if sheet.returned_at is None:
+            raise RowRefused(f"Log sheet {sheet.serial} as returned, with its tally, first.")
+        if not 1 <= row <= sheet.rows:
+            raise RowRefused(f"Sheet {sheet.serial} has rows 1 to {sheet.rows}.")
+        if row_taken(sheet, row):
+            raise RowRefused(
+                f"Row {row} of {sheet.serial} is already saved. Undo it to change it."
+            )
+        if data.get("mark"):
+            mark = RowMark.objects.create(sheet=sheet, row=row, mark=data["mark"], entered_by=user)
+            return Outcome(mark=mark)
+        matches = find_matches(petition, data)
+        if matches and decision not in ("same", "different"):
+            return Outcome(matches=matches)
+        try:
+            with transaction.atomic():
+                signature = _store(sheet, row, data, user, matches, decision)
+        except IntegrityError:
+            # Someone signed online with this email since we looked.
+            return Outcome(matches=find_matches(petition, data))
+        audit.record(user, "import", f"sheet {sheet.serial} row {row}", petition=petition, count=1)
+    return Outcome(signature=signature)
+
+
+def _store(sheet, row, data, user, matches, decision) -> Signature:
+    petition = sheet.petition
+    now = timezone.now()
+    notice = sheet.notice or petition.current_notice
+    status, duplicate_of, email_canonical = (
+        Signature.Status.VERIFIED,
+        None,
+        data["email_canonical"],
+    )
+    superseded = None
+    if decision == "same" and matches:
+        first = matches[0]
+        if first.status == Signature.Status.PENDING:
+            # Never confirmed online, but signed in ink: the paper row is the
+            # signature, and the unconfirmed one becomes its duplicate.
+            superseded = first
+            Signature.objects.filter(pk=first.pk).update(status=Signature.Status.DUPLICATE)
+        else:
+            status, duplicate_of = Signature.Status.DUPLICATE, first
+    elif decision == "different" and email_canonical:
+        # Two people sharing one address (a couple, say): the address stays on
+        # record for contact, but cannot be the identity key of both.
+        if any(
+            s.petition_id == petition.pk and s.status in LIVE
+            for s in Signature.objects.filter(email_canonical=email_canonical)
+        ):
+            email_canonical = ""
+    signature = Signature.objects.create(
+        petition=petition,
+        name=data["name"],
+        email=data.get("email", ""),
+        email_canonical=email_canonical,
+        address=data.get("address", ""),
+        postcode=data.get("postcode", ""),
+        phone=data.get("phone", ""),
+        source=Signature.Source.PAPER,
+        sheet=sheet,
+        sheet_row=row,
+        status=status,
+        duplicate_of=duplicate_of,
+        notice=notice,
+        entered_by=user,
+        created_at=now,
+        verified_at=now,
+    )
+    if superseded is not None:
+        Signature.objects.filter(pk=superseded.pk).update(duplicate_of=signature)
+    Consent.objects.bulk_create(
+        Consent(
+            signature=signature,
+            organisation_id=petition.organisation_id,
+            channel=channel,
+            given=bool(data.get(f"tick_{channel}")),
+            wording=consent_wording(channel, petition.organisation.name),
+            notice=notice,
+            mechanism=Consent.Mechanism.PAPER,
+            recorded_by=user,
+            created_at=now,
+        )
+        for channel in CHANNELS
+    )
+    return signature
+
+
+def undo_row(sheet: Sheet, row: int, user) -> bool:
+    """Take back a row typed by mistake, while the sheet is still open."""
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.transcribed_at is not None:
+            raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
+        deleted = RowMark.objects.filter(sheet=sheet, row=row).delete()[0]
+        sig = Signature.objects.filter(
+            sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
+        ).first()
+        if sig is not None:
+            # Anyone it had superseded becomes live again.
+            Signature.objects.filter(duplicate_of=sig, status=Signature.Status.DUPLICATE).filter(
+                ~Q(source=Signature.Source.PAPER)
+            ).update(status=Signature.Status.PENDING, duplicate_of=None)
+            Signature.objects.filter(duplicate_of=sig).update(duplicate_of=None)
+            sig.delete()
+            audit.record(user, "erase", f"sheet {sheet.serial} row {row}, typed in error",
+                         petition=sheet.petition, count=1)  # fmt: skip
+            deleted += 1
+    return bool(deleted)
+
+
+@dataclass
+class Progress:
+    signed: int
+    duplicates: int
+    marked: int
+    rows: int
+    tally: int | None
+
+    @property
+    def done(self) -> int:
+        return self.signed + self.duplicates + self.marked
+
+    @property
+    def exceeds_tally(self) -> bool:
+        return self.tally is not None and self.signed + self.duplicates > self.tally
+
+    @property
+    def disagrees(self) -> bool:
+        return self.tally is not None and self.tally != self.signed + self.duplicates
+
+
+def progress(sheet: Sheet) -> Progress:
+    sigs = Signature.objects.filter(sheet=sheet, source=Signature.Source.PAPER)
+    return Progress(
+        signed=sigs.filter(status=Signature.Status.VERIFIED).count(),
+        duplicates=sigs.filter(status=Signature.Status.DUPLICATE).count(),
+        marked=RowMark.objects.filter(sheet=sheet).count(),
+        rows=sheet.rows,
+        tally=sheet.tally,
+    )
+
+
+def complete(sheet: Sheet, user) -> Progress:
+    """From now on the sheet counts by its rows instead of its tally."""
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        if sheet.transcribed_at is not None:
+            raise RowRefused(f"Sheet {sheet.serial} is already marked complete.")
+        if sheet.returned_at is None:
+            raise RowRefused(f"Log sheet {sheet.serial} as returned, with its tally, first.")
+        sheet.transcribed_at = timezone.now()
+        sheet.status = Sheet.Status.TRANSCRIBED
+        sheet.save(update_fields=["transcribed_at", "status"])
+    forget_counts(sheet.petition_id)
+    return progress(sheet)

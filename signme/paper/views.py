@@ -1,0 +1,387 @@
+"""Paper: the public sheet download, and the organiser and volunteer pages that
+issue sheets, log them back, type them up and file their scans."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from signme.audit import log as audit
+from signme.lib.http import private_no_store, public_cache, see_other
+from signme.petitions.access import is_organiser, public_petition, staff_petition
+from signme.petitions.counting import compute_counts
+from signme.petitions.models import Petition, Signature
+
+from . import scans as scanning
+from . import transcription as tx
+from .forms import AssignForm, IssueForm, PhotoForm, ReturnForm, ScanUploadForm
+from .models import RowMark, Scan, Sheet
+from .pdf import render_sheets
+from .sheets import ReturnRefused, issue_sheets, log_return, parse_serial
+
+# --- Public --------------------------------------------------------------------
+
+
+@require_GET
+def sheet_pdf(request, number: int):
+    """The "print more sheets" download: no serial, the same for everyone."""
+    petition = public_petition(number)
+    if petition.status == Petition.Status.DRAFT:
+        raise Http404
+    pdf = render_sheets(petition, [None], notice=petition.cached_notice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="petition-{number}-sheet.pdf"'
+    return public_cache(response, max_age=3600)
+
+
+# --- Staff ---------------------------------------------------------------------
+
+
+def _paper_url(petition, name="paper_home", *args):
+    return reverse(name, args=[petition.number, *args])
+
+
+def _sheet_or_404(petition, serial: str) -> Sheet:
+    return get_object_or_404(Sheet, petition=petition, serial=serial)
+
+
+@login_required
+@require_GET
+def paper_home(request, number: int):
+    petition = staff_petition(request, number)
+    organiser = is_organiser(request.user, petition)
+    sheets = list(Sheet.objects.filter(petition=petition).order_by("-sequence", "-pk")[:200])
+    typed = {
+        row["sheet_id"]: row["n"]
+        for row in Signature.objects.filter(sheet__in=sheets, source=Signature.Source.PAPER)
+        .values("sheet_id")
+        .annotate(n=Count("id"))
+    }
+    for sheet in sheets:
+        sheet.typed_rows = typed.get(sheet.pk, 0)
+        sheet.disagrees = (
+            sheet.transcribed_at is not None and sheet.tally is not None
+            and sheet.tally != sheet.typed_rows
+        )  # fmt: skip
+    context = {
+        "petition": petition,
+        "organiser": organiser,
+        "sheets": sheets,
+        "total_sheets": Sheet.objects.filter(petition=petition).count(),
+        "counts": compute_counts(petition.pk),
+        "issue_form": IssueForm(),
+        "unidentified": Scan.objects.filter(
+            petition=petition, status=Scan.Status.UNIDENTIFIED
+        ).count(),
+    }
+    return private_no_store(render(request, "paper/home.html", context))
+
+
+@login_required
+@require_POST
+def issue(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        context = {"petition": petition, "organiser": True, "issue_form": form, "sheets": [],
+                   "counts": compute_counts(petition.pk), "issue_only": True}  # fmt: skip
+        return private_no_store(render(request, "paper/home.html", context, status=400))
+    sheets = issue_sheets(
+        petition, form.cleaned_data["count"], form.cleaned_data["issued_to"], request.user
+    )
+    first, last = sheets[0].sequence, sheets[-1].sequence
+    messages.success(
+        request,
+        f"Issued {len(sheets)} sheets, {sheets[0].serial} to {sheets[-1].serial}, to "
+        f"{form.cleaned_data['issued_to']}.",
+    )
+    return see_other(_paper_url(petition, "paper_batch", first, last) + "?issued=1")
+
+
+@login_required
+@require_GET
+def batch(request, number: int, first: int, last: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    sheets = Sheet.objects.filter(petition=petition, sequence__gte=first, sequence__lte=last)
+    if not sheets.exists():
+        raise Http404
+    if request.GET.get("issued") or not request.GET.get("download"):
+        context = {"petition": petition, "first": first, "last": last,
+                   "count": sheets.count(), "sheets": sheets.order_by("sequence")[:1]}  # fmt: skip
+        return private_no_store(render(request, "paper/batch.html", context))
+    sheets = sheets.select_related("notice").order_by("sequence")
+    notice = sheets[0].notice or petition.current_notice
+    pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sheets-{petition.number}-{first:06d}-{last:06d}.pdf"'
+    )
+    return private_no_store(response)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def returns(request, number: int):
+    petition = staff_petition(request, number)
+    status = 200
+    if request.method == "POST":
+        form = ReturnForm(request.POST)
+        if form.is_valid():
+            try:
+                sheet = log_return(
+                    petition, form.cleaned_data["serial"], form.cleaned_data["tally"], request.user
+                )
+            except ReturnRefused as e:
+                form.add_error(e.field, str(e))
+            else:
+                text = f"Logged sheet {sheet.serial} with a tally of {sheet.tally}."
+                if sheet.downloaded:
+                    text += f" Write {sheet.serial} on the sheet."
+                messages.success(request, text)
+                return see_other(_paper_url(petition, "paper_returns"))
+        status = 400
+    else:
+        form = ReturnForm(
+            initial={k: request.GET[k] for k in ("serial", "tally") if request.GET.get(k)}
+        )
+    recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
+        "-returned_at"
+    )[:10]
+    context = {"petition": petition, "form": form, "photo_form": PhotoForm(), "recent": recent}
+    return private_no_store(render(request, "paper/returns.html", context, status=status))
+
+
+@login_required
+@require_POST
+def read_photo(request, number: int):
+    """Read a sheet's serial (and suggest its tally) from a photo. Nothing is
+    stored: the person checks the figures and logs the return."""
+    petition = staff_petition(request, number)
+    photo = request.FILES.get("photo")
+    error, initial = None, {}
+    if photo is None:
+        error = "Choose a photo or scan of the sheet."
+    else:
+        try:
+            page = scanning.pages_from_upload(photo)[0]
+        except scanning.ScanRefused as e:
+            error = str(e)
+        else:
+            reading = scanning.read_code(page.image)
+            if reading.kind == "none":
+                error = "No QR code could be read in that photo. Type the sheet number instead."
+            elif reading.kind == "foreign" or reading.petition_number != petition.number:
+                error = "That QR code is not one of this petition's sheets."
+            else:
+                initial["serial"] = reading.serial
+                rows = scanning.rows_with_ink(page.image, reading.corners, petition.target)
+                initial["tally"] = len(rows)
+                messages.info(
+                    request,
+                    (f"Read sheet {reading.serial}. " if reading.serial else
+                     "This is a downloaded sheet with no number: it gets one when logged. ")
+                    + f"Rows with writing: {len(rows)}. Check both against the sheet.",
+                )  # fmt: skip
+    form = ReturnForm(initial=initial)
+    photo_form = PhotoForm()
+    if error:
+        photo_form = PhotoForm({}, {})
+        photo_form.is_valid()
+        photo_form.add_error("photo", error)
+    recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
+        "-returned_at"
+    )[:10]
+    context = {"petition": petition, "form": form, "photo_form": photo_form, "recent": recent}
+    return private_no_store(
+        render(request, "paper/returns.html", context, status=400 if error else 200)
+    )
+
+
+# --- Transcription -------------------------------------------------------------
+
+
+def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
+    """Every row of the sheet: what was saved, or a form to type it."""
+    forms_by_row = forms_by_row or {}
+    decisions = decisions or {}
+    organiser = is_organiser(request.user, petition)
+    saved = {
+        s.sheet_row: s
+        for s in Signature.objects.filter(sheet=sheet, source=Signature.Source.PAPER)
+        .select_related("duplicate_of")
+        .prefetch_related("consents")
+    }
+    marks = {m.row: m for m in RowMark.objects.filter(sheet=sheet)}
+    rows, focus_given = [], False
+    for n in range(1, sheet.rows + 1):
+        row = {"n": n, "signature": saved.get(n), "mark": marks.get(n)}
+        if row["signature"] is not None:
+            # Volunteers see the rows they typed and nothing else.
+            row["visible"] = organiser or row["signature"].entered_by_id == request.user.pk
+            row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
+        elif row["mark"] is None and sheet.transcribed_at is None:
+            form = forms_by_row.get(n) or tx.RowForm(petition=petition, row=n)
+            row["form"] = form
+            row["matches"] = decisions.get(n)
+            if not focus_given and (forms_by_row.get(n) is not None or not forms_by_row):
+                # The next row to type opens ready for the keyboard.
+                if not row["matches"]:
+                    form.fields["name"].widget.attrs["autofocus"] = True
+                focus_given = True
+        rows.append(row)
+    return rows
+
+
+def _transcribe_page(request, petition, sheet, status=200, forms_by_row=None, decisions=None):
+    context = {
+        "petition": petition,
+        "sheet": sheet,
+        "rows": _rows(request, petition, sheet, forms_by_row, decisions),
+        "progress": tx.progress(sheet),
+        "organiser": is_organiser(request.user, petition),
+        "error_form": next((f for f in (forms_by_row or {}).values() if f.errors), None),
+    }
+    return private_no_store(render(request, "paper/transcribe.html", context, status=status))
+
+
+@login_required
+@require_GET
+def transcribe(request, number: int, serial: str):
+    petition = staff_petition(request, number)
+    sheet = _sheet_or_404(petition, serial)
+    return _transcribe_page(request, petition, sheet)
+
+
+@login_required
+@require_POST
+def save_row(request, number: int, serial: str, row: int):
+    petition = staff_petition(request, number)
+    sheet = _sheet_or_404(petition, serial)
+    form = tx.RowForm(request.POST, petition=petition, row=row)
+    if not form.is_valid():
+        return _transcribe_page(request, petition, sheet, 400, {row: form})
+    try:
+        outcome = tx.save_row(
+            sheet, row, form.cleaned_data, request.user, request.POST.get("decision", "")
+        )
+    except tx.RowRefused as e:
+        messages.error(request, str(e))
+        return see_other(_paper_url(petition, "paper_transcribe", serial))
+    if outcome.needs_decision:
+        audit.record(request.user, "view", f"possible duplicates of sheet {serial} row {row}",
+                     petition=petition, count=len(outcome.matches))  # fmt: skip
+        return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
+    if outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
+        messages.info(request, f"Row {row} saved as a duplicate: it is counted once.")
+    # No #fragment: browsers skip autofocus when the address names an anchor.
+    return see_other(_paper_url(petition, "paper_transcribe", serial))
+
+
+@login_required
+@require_POST
+def undo_row(request, number: int, serial: str, row: int):
+    petition = staff_petition(request, number)
+    sheet = _sheet_or_404(petition, serial)
+    try:
+        tx.undo_row(sheet, row, request.user)
+    except tx.RowRefused as e:
+        messages.error(request, str(e))
+    return see_other(_paper_url(petition, "paper_transcribe", serial))
+
+
+@login_required
+@require_POST
+def complete(request, number: int, serial: str):
+    petition = staff_petition(request, number)
+    sheet = _sheet_or_404(petition, serial)
+    try:
+        done = tx.complete(sheet, request.user)
+    except tx.RowRefused as e:
+        messages.error(request, str(e))
+        return see_other(_paper_url(petition, "paper_transcribe", serial))
+    text = (
+        f"Sheet {serial} is transcribed: {done.signed} signatures count instead of its tally"
+        + (f", and {done.duplicates} duplicates are kept but not counted." if done.duplicates
+           else ".")
+    )  # fmt: skip
+    messages.success(request, text)
+    if done.disagrees:
+        messages.warning(
+            request,
+            f"The tally was {done.tally} but {done.signed + done.duplicates} rows were typed: "
+            "check the sheet.",
+        )
+    return see_other(_paper_url(petition, "paper_home"))
+
+
+# --- Scans ---------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scans(request, number: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    form = ScanUploadForm()
+    status = 200
+    if request.method == "POST":
+        form = ScanUploadForm(request.POST, request.FILES)
+        try:
+            result = scanning.file_scans(petition, request.FILES.getlist("files"), request.user)
+        except scanning.ScanRefused as e:
+            form.add_error("files", f"{e} Nothing was stored.")
+            status = 400
+        else:
+            if result.filed:
+                messages.success(request, f"Filed {len(result.filed)} pages with their sheets.")
+            if result.unidentified:
+                messages.warning(
+                    request,
+                    f"{len(result.unidentified)} pages had no readable sheet number: "
+                    "identify them below.",
+                )
+            if result.already:
+                messages.info(request, "Already uploaded: " + "; ".join(result.already) + ".")
+            for refusal in result.refused:
+                messages.error(request, f"Refused {refusal}")
+            return see_other(_paper_url(petition, "paper_scans"))
+    all_scans = Scan.objects.filter(petition=petition).select_related("sheet").order_by("-pk")
+    context = {
+        "petition": petition,
+        "form": form,
+        "unidentified": all_scans.filter(status=Scan.Status.UNIDENTIFIED)[:100],
+        "filed": all_scans.filter(status=Scan.Status.FILED)[:200],
+    }
+    return private_no_store(render(request, "paper/scans.html", context, status=status))
+
+
+@login_required
+@require_GET
+def scan_image(request, number: int, pk: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    scan = get_object_or_404(Scan, petition=petition, pk=pk)
+    audit.record(request.user, "view", f"scan {scan.pk}", petition=petition, count=1)
+    response = FileResponse(scan.image.open("rb"), content_type="image/png")
+    return private_no_store(response)
+
+
+@login_required
+@require_POST
+def assign_scan(request, number: int, pk: int):
+    petition = staff_petition(request, number, organiser_only=True)
+    scan = get_object_or_404(Scan, petition=petition, pk=pk, status=Scan.Status.UNIDENTIFIED)
+    form = AssignForm(request.POST)
+    serial = parse_serial(form.data.get("serial", ""))
+    sheet = Sheet.objects.filter(petition=petition, serial=serial).first() if serial else None
+    if sheet is None:
+        messages.error(
+            request,
+            f"There is no sheet {serial or form.data.get('serial', '')[:30]!r} on this petition. "
+            "Log a downloaded sheet's return first to give it a number. Nothing was changed.",
+        )
+    else:
+        Scan.objects.filter(pk=scan.pk).update(sheet=sheet, status=Scan.Status.FILED)
+        messages.success(request, f"Filed the scan with sheet {sheet.serial}.")
+    return see_other(_paper_url(petition, "paper_scans"))
