@@ -15,25 +15,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page(live_server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        page = browser.new_page()
-        yield page
-        browser.close()
-
-
 def focused(page, name):
     """Wait until the page that Enter submitted to has put the cursor in `name`.
     (wait_for_function evaluates a string, which the site's CSP forbids.)"""

@@ -15,24 +15,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-            ],
-        )
-        yield browser.new_page()
-        browser.close()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_signer_stops_email_from_the_page_and_sees_it_stopped(live_server, page, petition):
     from django.test import Client
