@@ -69,7 +69,7 @@ def _forget(sender, instance, **kwargs):
     _cache.pop(instance.pk, None)
 
 
-def _headers(organisation, url: str) -> dict:
+def list_headers(organisation, url: str) -> dict:
     headers = {
         # RFC 2369 and RFC 8058: mail programs show an unsubscribe button, and
         # one POST to the URL stops the emails with no page to fill in.
@@ -98,7 +98,7 @@ def organiser_update(row) -> Rendered | None:
         subject=campaign.subject,
         text=text.replace(_LINK, url),
         html=html.replace(_LINK, url),
-        headers=_headers(organisation, url),
+        headers=list_headers(organisation, url),
         from_email=sender(organisation),
     )
 
@@ -113,7 +113,7 @@ def organiser_update_test(row) -> Rendered | None:
         subject=f"[Test] {campaign.subject}",
         text=text.replace(_LINK, url),
         html=html.replace(_LINK, url),
-        headers=_headers(organisation, url),
+        headers=list_headers(organisation, url),
         from_email=sender(organisation),
     )
 

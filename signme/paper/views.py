@@ -14,6 +14,7 @@ from signme.lib.http import private_no_store, public_cache, see_other
 from signme.petitions.access import is_organiser, public_petition, staff_petition
 from signme.petitions.counting import compute_counts
 from signme.petitions.models import Petition, Signature
+from signme.submissions.compliance import compliance_warnings
 
 from . import scans as scanning
 from . import transcription as tx
@@ -73,6 +74,7 @@ def paper_home(request, number: int):
         "total_sheets": Sheet.objects.filter(petition=petition).count(),
         "counts": compute_counts(petition.pk),
         "issue_form": IssueForm(),
+        "warnings": compliance_warnings(petition) if organiser else [],
         "unidentified": Scan.objects.filter(
             petition=petition, status=Scan.Status.UNIDENTIFIED
         ).count(),

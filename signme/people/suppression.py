@@ -95,3 +95,13 @@ def suppressed_digests(organisation, channel: str) -> set[str]:
             "digest", flat=True
         )
     )
+
+
+def stop_notice_digests(organisation) -> set[str]:
+    """Hashes of everyone who gave this organisation a stop notice."""
+    org_id = getattr(organisation, "pk", organisation)
+    return set(
+        Suppression.objects.filter(
+            organisation_id=org_id, reason=Suppression.Reason.STOP
+        ).values_list("digest", flat=True)
+    )

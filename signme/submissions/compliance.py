@@ -75,10 +75,11 @@ def compliance_warnings(petition: Petition) -> list[ComplianceWarning]:
                 "but the online form does not ask for it.",
             )
         if columns is not None and not getattr(columns, field):
+            column = PaperColumns._meta.get_field(field).verbose_name.lower()
             warn(
                 f"sheet_lacks_{field}",
-                f"{target.name} needs {words} for every signatory, "
-                f"but the paper sheet has no {PaperColumns._meta.get_field(field).verbose_name.lower()} column.",  # noqa: E501
+                f"{target.name} needs {words} for every signatory, but the paper sheet in "
+                f"use has no {column} column. Sheets printed from SignMe have one.",
             )
 
     notice = petition.current_notice
@@ -86,7 +87,7 @@ def compliance_warnings(petition: Petition) -> list[ComplianceWarning]:
         warn(
             "no_notice",
             "There is no privacy notice: signers must be told how their details are used.",
-        )  # noqa: E501
+        )
     else:
         sharing = sharing_sentences(notice.text, target.name)
         if not sharing:

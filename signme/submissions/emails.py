@@ -59,21 +59,34 @@ def tell_organisers_threshold_reached(sender, instance, created, raw=False, **kw
 
 @renderer("petition_outcome")
 def petition_outcome(row) -> Rendered | None:
+    from signme.mailing.campaigns import list_headers, sender
+    from signme.people.contact import may_contact
+    from signme.people.links import unsubscribe_url
+
     signature: Signature | None = row.signature
-    if signature is None or signature.erased_at:
+    if signature is None or signature.erased_at or not signature.email_canonical:
         return None
     petition = row.petition or signature.petition
+    organisation = petition.organisation
+    # Checked again at send time: an unsubscribe since queuing wins.
+    if not may_contact(organisation.pk, signature.email_canonical, "email", signature.phone):
+        return None
     outcome = Outcome.objects.filter(petition=petition).first()
     if outcome is None or outcome.is_empty:
         return None
-    return render_kind(
+    url = unsubscribe_url(signature.pk)
+    rendered = render_kind(
         "petition_outcome",
         {
             "petition": petition,
-            "organisation": petition.organisation,
+            "organisation": organisation,
             "target": petition.target,
             "outcome": outcome,
             "name": signature.name,
             "petition_url": settings.BASE_URL + petition.get_absolute_url(),
+            "unsubscribe_url": url,
         },
     )
+    rendered.headers = list_headers(organisation, url)
+    rendered.from_email = sender(organisation)
+    return rendered

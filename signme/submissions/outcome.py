@@ -3,45 +3,21 @@
 from collections.abc import Iterator
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from signme.audit.log import record
 from signme.mailing.models import OutboundEmail
-from signme.petitions.models import Channel, Consent, Petition, Signature
+from signme.people.contact import Recipient, email_recipients
+from signme.petitions.models import Petition
 
 from .models import Outcome
 
 
-def outcome_recipients(petition: Petition) -> Iterator[Signature]:
-    """Verified signers whose latest email consent to the petition's
-    organisation is 'given', one per canonical email, none erased.
-
-    The one place to add suppression lists and contact preferences."""
-    latest_email_consent = (
-        Consent.objects.filter(
-            signature=OuterRef("pk"),
-            organisation_id=petition.organisation_id,
-            channel=Channel.EMAIL,
-        )
-        .order_by("-created_at", "-id")
-        .values("given")[:1]
-    )
-    signatures = (
-        Signature.objects.filter(
-            petition=petition, status=Signature.Status.VERIFIED, erased_at=None
-        )
-        .exclude(email_canonical="")
-        .annotate(email_consent=Subquery(latest_email_consent))
-        .filter(email_consent=True)
-        .only("id", "email", "email_canonical", "name", "petition_id")
-        .order_by("email_canonical", "id")
-    )
-    previous = None
-    for signature in signatures.iterator(chunk_size=2000):
-        if signature.email_canonical != previous:
-            previous = signature.email_canonical
-            yield signature
+def outcome_recipients(petition: Petition) -> Iterator[Recipient]:
+    """Everyone who may be emailed about this petition under the consent
+    rules: verified, email consent current, not suppressed, erased or under a
+    stop notice, one per person."""
+    return email_recipients(petition)
 
 
 def outcome_is_news(outcome: Outcome) -> bool:
@@ -57,13 +33,14 @@ def tell_signers(petition: Petition, user) -> int:
     n = 0
     batch = []
     with transaction.atomic():
-        for signature in outcome_recipients(petition):
+        for recipient in outcome_recipients(petition):
             batch.append(
                 OutboundEmail(
                     kind="petition_outcome",
-                    to=signature.email,
-                    signature=signature,
+                    to=recipient.email,
+                    signature_id=recipient.signature_id,
                     petition=petition,
+                    bulk=True,
                 )
             )
             if len(batch) >= 1000:

@@ -61,6 +61,7 @@ class PackFacts:
     duplicates_removed: int = 0
     ineligible_removed: int = 0
     pending_left_out: int = 0
+    withheld: tuple[int, ...] = ()
     scans: int = 0
     first: date | None = None
     last: date | None = None
@@ -81,19 +82,41 @@ def _n(count: int, singular: str, plural: str) -> str:
     return f"{count:,} {singular if count == 1 else plural}"
 
 
-def counted(petition: Petition):
+def counted(petition: Petition, withheld=()):
     """Signatures that count: verified online ones and rows of transcribed
-    sheets, not erased. Ineligible ones are filtered out separately."""
-    return Signature.objects.filter(
-        petition=petition, status=Signature.Status.VERIFIED, erased_at=None
-    ).filter(
-        Q(source=Signature.Source.WEB)
-        | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
+    sheets, not erased, not withheld. Ineligible ones are filtered out
+    separately."""
+    return (
+        Signature.objects.filter(
+            petition=petition, status=Signature.Status.VERIFIED, erased_at=None
+        )
+        .filter(
+            Q(source=Signature.Source.WEB)
+            | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
+        )
+        .exclude(id__in=withheld)
     )
 
 
-def listed(petition: Petition):
-    return counted(petition).filter(Q(eligible=True) | Q(eligible__isnull=True))
+def listed(petition: Petition, withheld=()):
+    return counted(petition, withheld).filter(Q(eligible=True) | Q(eligible__isnull=True))
+
+
+def withheld_signatures(petition: Petition) -> tuple[int, ...]:
+    """Signers who gave a stop notice: their political opinions may no longer
+    be processed, so they are not handed to the target. Stop notices are
+    rare; when there are none this costs one query."""
+    from signme.people.suppression import email_digest, stop_notice_digests
+
+    digests = stop_notice_digests(petition.organisation_id)
+    if not digests:
+        return ()
+    people = (
+        Signature.objects.filter(petition=petition)
+        .exclude(email_canonical="")
+        .values_list("id", "email_canonical")
+    )
+    return tuple(pk for pk, email in people.iterator() if email_digest(email) in digests)
 
 
 def _local_date(dt) -> date | None:
@@ -102,8 +125,8 @@ def _local_date(dt) -> date | None:
 
 def gather_facts(petition: Petition) -> PackFacts:
     target = petition.target
-    facts = PackFacts()
-    agg = counted(petition).aggregate(
+    facts = PackFacts(withheld=withheld_signatures(petition))
+    agg = counted(petition, facts.withheld).aggregate(
         online=Count("id", filter=Q(source="web") & ~Q(eligible=False)),
         paper=Count("id", filter=Q(source="paper") & ~Q(eligible=False)),
         ineligible=Count("id", filter=Q(eligible=False)),
@@ -156,7 +179,7 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
     # million timestamps in Python would cost more than the rest of the CSV.
     signed_on = Cast(TruncDate("created_at", tzinfo=timezone.get_current_timezone()), CharField())
     qs = (
-        listed(petition)
+        listed(petition, facts.withheld)
         .order_by("id")
         .annotate(signed_on=signed_on)
         .values_list(
@@ -378,6 +401,12 @@ class PdfWriter:
             "confirmed by email "
             f"{'is' if f.pending_left_out == 1 else 'are'} not counted."
         )
+        if f.withheld:
+            removed += (
+                f" {_n(len(f.withheld), 'signer', 'signers')} later asked us to stop using "
+                "their details and "
+                f"{'is' if len(f.withheld) == 1 else 'are'} left out."
+            )
         y = self.paragraph(y, removed, size=10)
         columns = ", ".join(label.lower() for key, label in f.columns)
         y = self.paragraph(y, f"Each entry gives: {columns}.", size=10)

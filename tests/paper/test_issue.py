@@ -62,3 +62,16 @@ def test_outsider_gets_404_on_every_paper_page(client, outsider, sheets, returne
 def test_anonymous_visitor_is_sent_to_sign_in(client, sheets):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_warnings_from_the_scheme_show_before_printing_and_printing_still_works(
+    client, organiser, volunteer
+):
+    client.force_login(organiser)
+    html = client.get(URL).content.decode()
+    assert "Before you print:" in html
+    assert "the paper sheet in use has no address column" in html
+    response = client.post(URL + "issue", {"count": "1", "issued_to": "Cromer library"})
+    assert response.status_code == 303
+    client.force_login(volunteer)
+    assert "Before you print:" not in client.get(URL).content.decode()

@@ -230,3 +230,18 @@ def test_more_rows_typed_than_the_tally_is_shown_while_typing(client, typist, re
         client.post(url(returned, f"rows/{n}"), row(n, name=f"Person {n}"))
     html = client.get(url(returned)).content.decode()
     assert "The tally is 3 but 4 signed rows are typed. Check the sheet." in html
+
+
+def test_someone_who_objected_and_then_ticks_email_on_paper_is_still_never_emailed(
+    client, typist, returned, petition
+):
+    from signme.people.contact import email_recipients, may_contact
+    from signme.people.suppression import suppress
+
+    suppress(petition.organisation, "objected", email="mary@example.org")
+    client.post(url(returned, "rows/1"), row(1, email="Mary@Example.org", tick_email="on"))
+    client.post(url(returned, "complete"))
+    assert Signature.objects.get().status == "verified"  # the signature itself counts
+    assert not may_contact(petition.organisation, "mary@example.org", "email")
+    assert list(email_recipients(petition)) == []
+    assert not OutboundEmail.objects.exists()

@@ -12,7 +12,8 @@ def test_demo_petition_warns_that_its_sheet_lacks_an_address_column(petition):
     messages = [str(w) for w in warnings]
     assert (
         "Norfolk County Council needs an address for every signatory, "
-        "but the paper sheet has no address column." in messages
+        "but the paper sheet in use has no address column. Sheets printed from SignMe have one."
+        in messages
     )
     assert "sheet_lacks_postcode" in codes(petition)
     assert "form_lacks_address" not in codes(petition)

@@ -28,7 +28,7 @@ def test_recipients_are_verified_signers_whose_latest_email_consent_is_given(pet
     add_consent(erased, True)
     sms_only = add_signature(petition, 6)
     add_consent(sms_only, True, channel="sms")
-    assert [s.pk for s in outcome_recipients(petition)] == [yes.pk]
+    assert [r.signature_id for r in outcome_recipients(petition)] == [yes.pk]
 
 
 def test_outcome_is_shown_publicly_and_in_json(client, organiser, petition):
@@ -95,6 +95,25 @@ def test_signers_who_asked_for_updates_are_emailed_the_outcome_once(
     assert message["To"] == "signer1@example.org"
     body = message.get_body(("plain",)).get_content()
     assert "Dear Siân Evans" in body and "Handed in on 2 November 2026." in body
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/unsubscribe/" in message["List-Unsubscribe"]
+    assert petition.organisation.name in message["From"]
+
+
+def test_someone_who_unsubscribed_is_not_told_the_outcome(client, organiser, petition, smtp):
+    from signme.people.links import read_unsubscribe_token, unsubscribe_token
+
+    gone = add_signature(petition, 1)
+    add_consent(gone, True)
+    token = unsubscribe_token(gone.pk)
+    assert read_unsubscribe_token(token) == gone.pk
+    client.post(f"/unsubscribe/{token}", {"List-Unsubscribe": "One-Click"})
+    Outcome.objects.create(petition=petition, submitted_on="2026-11-02")
+    client.force_login(organiser)
+    client.post(OUTCOME + "/tell")
+    assert not OutboundEmail.objects.filter(kind="petition_outcome").exists()
+    deliver_all()
+    assert smtp.mailbox.wait_for(1, timeout=0.5) == []
 
 
 def test_a_signer_erased_before_sending_gets_nothing(client, organiser, petition, smtp):

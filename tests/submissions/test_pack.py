@@ -183,3 +183,16 @@ def test_long_addresses_wrap_instead_of_being_cut(petition, tmp_path):
     _, _, text, rows = make(petition, tmp_path)
     assert rows[1][1] == address
     assert " ".join(text.split()).count("Very Long Street Name") == 6
+
+
+def test_a_signer_who_gave_a_stop_notice_is_left_out_of_the_pack(petition, tmp_path):
+    from signme.people.suppression import suppress
+
+    add_signature(petition, 1, name="Kept Person")
+    add_signature(petition, 2, name="Stopped Person", email_canonical="stopper@example.org")
+    suppress(petition.organisation, "stop", email="Stopper@Example.org")
+    pack, _, text, rows = make(petition, tmp_path)
+    assert [r[0] for r in rows[1:]] == ["Kept Person"]
+    assert "Stopped Person" not in text
+    assert "1 signer later asked us to stop using their details and is left out" in text
+    assert pack.facts.online == 1
