@@ -1,7 +1,8 @@
 """Load test of the real server: signing and reading, on SQLite and PostgreSQL.
 
-Starts `signme serve` (granian, 2 workers) on a fresh database holding a
-petition with N verified signatures already, then drives it with wrk:
+Starts `signme serve` (granian, 2 workers) and `signme worker` on a fresh
+database holding a petition with N verified signatures already, then drives
+the server with wrk:
   1. full signing POSTs with unique emails and client addresses;
   2. GETs of the petition page;
   3. GETs of count.json.
@@ -164,6 +165,12 @@ def run(db: str, args) -> dict:
              str(args.workers), "--threads", str(args.threads)],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+        # The worker runs as in production: it aggregates counts every few
+        # seconds and sends the confirmation emails (to .eml files here).
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "signme.cli", "worker"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         try:
             wait_up(f"{base}/petitions/1500/count.json")
             prefix = f"b{int(time.time())}"
@@ -175,8 +182,9 @@ def run(db: str, args) -> dict:
             count = wrk(f"{base}/petitions/1500/count.json", "read.lua", args.duration,
                         args.connections, env)  # fmt: skip
         finally:
-            server.terminate()
-            server.wait(timeout=20)
+            for proc in (server, worker):
+                proc.terminate()
+                proc.wait(timeout=30)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(

@@ -203,8 +203,12 @@ else:
 # Signing: requests per IP per minute. A surge comes from many addresses, so
 # this only slows one machine hammering the form.
 SIGN_RATE_LIMIT = env_int("SIGNME_SIGN_RATE_LIMIT", 30)
-# Seconds a count may be served from cache before it is recomputed.
-COUNT_TTL = env_int("SIGNME_COUNT_TTL", 5)
+# Counts: the worker aggregates every COUNT_REFRESH seconds; each process
+# serves a count from its cache for COUNT_TTL seconds; a request aggregates
+# inline only when the stored count is older than COUNT_STALE_AFTER.
+COUNT_REFRESH = env_int("SIGNME_COUNT_REFRESH", 3)
+COUNT_TTL = env_int("SIGNME_COUNT_TTL", 3)
+COUNT_STALE_AFTER = env_int("SIGNME_COUNT_STALE_AFTER", 30)
 # Seconds the rendered petition page is reused for visitors without a session.
 PAGE_CACHE_TTL = env_int("SIGNME_PAGE_CACHE_TTL", 3)
 # Public pages and JSON: how long a proxy or CDN may serve them.

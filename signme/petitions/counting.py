@@ -1,15 +1,18 @@
-"""Signature counts without a shared counter row.
+"""Signature counts without a counter that requests update.
 
-A count is aggregated from the rows themselves and kept in the cache for
-COUNT_TTL seconds. When it goes stale, one request (whoever wins the cache
-lock) recomputes it while the others keep serving the stale figure, so a surge
-of readers costs one aggregate query per petition every few seconds and no
-writer ever waits on a counter.
+Signing never touches a count. The worker aggregates each open petition's
+rows every COUNT_REFRESH seconds into its PetitionCount row, and staff actions
+that move a count (a tally, a finished transcription) do the same at once.
+Requests read that row through a COUNT_TTL-second cache. Only when the row is
+missing or older than COUNT_STALE_AFTER (no worker running) does one request,
+whoever wins the cache lock, aggregate inline while the others keep serving
+the figure they have; so a surge of readers costs one indexed row read per
+petition and process every few seconds.
 """
 
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,7 +21,7 @@ from django.utils import timezone
 
 from signme.paper.models import Sheet
 
-from .models import Petition, Signature, ThresholdReached
+from .models import Petition, PetitionCount, Signature, ThresholdReached
 
 
 @dataclass(frozen=True)
@@ -67,22 +70,60 @@ def _key(petition_id: int) -> str:
     return f"counts:{petition_id}"
 
 
+def _as_counts(row: PetitionCount) -> Counts:
+    return Counts(
+        online=row.online,
+        paper_transcribed=row.paper_transcribed,
+        paper_tallied=row.paper_tallied,
+        updated_at=row.updated_at.astimezone(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def store_counts(petition_id: int) -> Counts:
+    """Aggregate the rows and keep the result, for readers to share."""
+    counts = compute_counts(petition_id)
+    PetitionCount.objects.update_or_create(
+        petition_id=petition_id,
+        defaults={
+            "online": counts.online,
+            "paper_transcribed": counts.paper_transcribed,
+            "paper_tallied": counts.paper_tallied,
+            "updated_at": datetime.fromisoformat(counts.updated_at),
+        },
+    )
+    cache.set(_key(petition_id), (time.time() + settings.COUNT_TTL, asdict(counts)), 3600)
+    return counts
+
+
 def get_counts(petition_id: int) -> Counts:
     entry = cache.get(_key(petition_id))
     now = time.time()
+    if entry is not None and now < entry[0]:
+        return Counts(**entry[1])
+    row = PetitionCount.objects.filter(petition_id=petition_id).first()
+    stale = (
+        row is None
+        or (timezone.now() - row.updated_at).total_seconds() > settings.COUNT_STALE_AFTER
+    )
+    if not stale:
+        counts = _as_counts(row)
+        cache.set(_key(petition_id), (now + settings.COUNT_TTL, asdict(counts)), 3600)
+        return counts
+    if cache.add(f"{_key(petition_id)}:lock", 1, 30):
+        try:
+            return store_counts(petition_id)
+        finally:
+            cache.delete(f"{_key(petition_id)}:lock")
     if entry is not None:
-        fresh_until, data = entry
-        if now < fresh_until or not cache.add(f"{_key(petition_id)}:lock", 1, 10):
-            return Counts(**data)
-    counts = compute_counts(petition_id)
-    cache.set(_key(petition_id), (now + settings.COUNT_TTL, asdict(counts)), 3600)
-    cache.delete(f"{_key(petition_id)}:lock")
-    return counts
+        return Counts(**entry[1])
+    if row is not None:
+        return _as_counts(row)
+    return compute_counts(petition_id)
 
 
 def forget_counts(petition_id: int) -> None:
     """After a staff action (a tally, a transcription), show the change at once."""
-    cache.delete(_key(petition_id))
+    store_counts(petition_id)
 
 
 def record_thresholds(petition: Petition, counts: Counts | None = None) -> list[ThresholdReached]:
@@ -101,12 +142,11 @@ def record_thresholds(petition: Petition, counts: Counts | None = None) -> list[
 
 
 def refresh_open_petitions() -> int:
-    """Worker job: recompute counts of petitions still collecting, keep the cache
-    warm, and record thresholds reached."""
+    """Worker job: aggregate the counts of petitions still collecting, and
+    record thresholds reached."""
     n = 0
     for petition in Petition.objects.filter(status=Petition.Status.OPEN).select_related("target"):
-        counts = compute_counts(petition.pk)
-        cache.set(_key(petition.pk), (time.time() + settings.COUNT_TTL, asdict(counts)), 3600)
+        counts = store_counts(petition.pk)
         record_thresholds(petition, counts)
         n += 1
     return n

@@ -356,3 +356,19 @@ class ThresholdReached(models.Model):
 
     def __str__(self):
         return f"{self.threshold} reached on {self.reached_at:%Y-%m-%d}"
+
+
+class PetitionCount(models.Model):
+    """The latest aggregate of a petition's signatures, written only by the
+    worker and by staff actions, never by signing (see counting.py)."""
+
+    petition = models.OneToOneField(
+        Petition, primary_key=True, on_delete=models.CASCADE, related_name="count"
+    )
+    online = models.PositiveIntegerField(default=0)
+    paper_transcribed = models.PositiveIntegerField(default=0)
+    paper_tallied = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Counts of petition {self.petition_id} at {self.updated_at:%H:%M:%S}"

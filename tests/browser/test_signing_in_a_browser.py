@@ -79,6 +79,7 @@ def test_the_page_works_without_javascript(browser, live_server, demo_petition, 
 
 def test_the_count_refreshes_itself_from_count_json(page, live_server, demo_petition, settings):
     settings.COUNT_TTL = 0
+    settings.COUNT_STALE_AFTER = -1
     page.goto(f"{live_server.url}/petitions/1500/")
     assert page.locator("[data-count]").inner_text() == "0"
     notice = demo_petition.current_notice

@@ -1,5 +1,6 @@
 """count.json, petition.json and how counts are kept without a counter row."""
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from signme.paper.models import Sheet
@@ -9,7 +10,7 @@ from signme.petitions.counting import (
     get_counts,
     refresh_open_petitions,
 )
-from signme.petitions.models import Signature, ThresholdReached
+from signme.petitions.models import PetitionCount, Signature, ThresholdReached
 
 
 def add_signatures(petition, n, source="web", status="verified", sheet=None, start=0):
@@ -79,6 +80,7 @@ def test_cached_count_is_served_until_it_expires(petition, settings):
 
 def test_a_stale_count_is_recomputed_from_the_rows(petition, settings):
     settings.COUNT_TTL = 0
+    settings.COUNT_STALE_AFTER = -1
     assert get_counts(petition.pk).total == 0
     add_signatures(petition, 4)
     assert get_counts(petition.pk).total == 4
@@ -116,3 +118,24 @@ def test_qr_code_is_an_svg_of_the_short_link(client, petition):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"
     assert b"<svg" in response.content
+
+
+def test_requests_read_the_stored_aggregate_and_signing_never_writes_it(client, sign, petition):
+    refresh_open_petitions()
+    stored = PetitionCount.objects.get(petition=petition)
+    sign()
+    Signature.objects.update(status="verified")
+    assert PetitionCount.objects.get(petition=petition).updated_at == stored.updated_at
+    assert client.get("/petitions/1500/count.json").json()["signature_count"] == 0
+    refresh_open_petitions()  # the worker's next round
+    cache.clear()
+    assert client.get("/petitions/1500/count.json").json()["signature_count"] == 1
+
+
+def test_a_stored_count_left_stale_by_a_stopped_worker_is_recomputed(client, petition, settings):
+    PetitionCount.objects.create(
+        petition=petition, online=99, updated_at=timezone.now() - timezone.timedelta(minutes=5)
+    )
+    add_signatures(petition, 2)
+    assert client.get("/petitions/1500/count.json").json()["signature_count"] == 2
+    assert PetitionCount.objects.get(petition=petition).online == 2
