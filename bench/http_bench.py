@@ -29,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
+COUNT_PATH = "/petitions/1500/count.json"
 PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/signme_bench"
 
 
@@ -178,9 +179,12 @@ def run(db: str, args) -> dict:
             sign = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
                        args.connections, wenv)  # fmt: skip
             sign["stored"] = stored_bench_signatures(env, prefix)
-            page = wrk(f"{base}/petitions/1500/", "read.lua", args.duration, args.connections, env)
-            count = wrk(f"{base}/petitions/1500/count.json", "read.lua", args.duration,
-                        args.connections, env)  # fmt: skip
+            reads = {}
+            if not args.sign_only:
+                for name, path in [("page", "/petitions/1500/"), ("count.json", COUNT_PATH)]:
+                    reads[name] = wrk(
+                        base + path, "read.lua", args.duration, args.connections, env
+                    )
         finally:
             for proc in (server, worker):
                 proc.terminate()
@@ -192,12 +196,12 @@ def run(db: str, args) -> dict:
         f"p99 {sign['p99']:6.1f} ms  303s {sign['ok']:,}  errors {sign['errors']}  "
         f"stored {sign['stored']:,} {'OK' if sign['stored'] >= sign['ok'] else 'MISSING'}"
     )
-    for name, r in [("page", page), ("count.json", count)]:
+    for name, r in reads.items():
         print(
             f"  {name:11} {r['rps']:8.0f} reads/s       p50 {r['p50']:6.1f} ms  "
             f"p99 {r['p99']:6.1f} ms  errors {r['errors']} {r['socket_errors']}"
         )
-    return {"sign": sign, "page": page, "count": count}
+    return {"sign": sign, **reads}
 
 
 def main():
@@ -208,6 +212,7 @@ def main():
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--sign-only", action="store_true", help="skip the read runs")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: run scripts/system-packages (Debian package wrk)")
