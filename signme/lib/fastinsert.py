@@ -41,14 +41,21 @@ class FastInsert:
             row.append(f.get_db_prep_save(value, connection))
         return row
 
-    def insert(self, rows: Iterable[Mapping], returning: bool = False) -> list[int]:
-        """Insert rows in one statement; with returning=True, their ids in order."""
+    def insert(
+        self, rows: Iterable[Mapping], returning: bool = False, skip_conflicts: bool = False
+    ) -> list[int]:
+        """Insert rows in one statement; with returning=True, their ids in order.
+        skip_conflicts leaves out rows that break a unique constraint (they are
+        then missing from the ids) instead of raising IntegrityError: no
+        savepoint, no extra round trips."""
         connection = connections[self.using]
         rows = list(rows)
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
         one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES " + ", ".join([one] * len(rows))
+        if skip_conflicts:
+            sql += " ON CONFLICT DO NOTHING"
         params = [p for values in rows for p in self._row(values, connection)]
         with connection.cursor() as cursor:
             if returning:

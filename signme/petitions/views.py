@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -169,30 +169,30 @@ def store_online_signature(petition: Petition, data: dict) -> int | None:
     now = timezone.now()
     notice_id = petition.cached_notice.pk
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                [signature_id] = _insert_signature.insert(
-                    [
-                        {
-                            "petition": petition.pk,
-                            "name": data["name"],
-                            "email": data["email"],
-                            "email_canonical": data["email_canonical"],
-                            "address": data.get("address", ""),
-                            "postcode": data.get("postcode", ""),
-                            "phone": data.get("phone", ""),
-                            "eligible": None if eligible is None else eligible == "yes",
-                            "source": Signature.Source.WEB,
-                            "sheet": sheet_id,
-                            "notice": notice_id,
-                            "created_at": now,
-                        }
-                    ],
-                    returning=True,
-                )
-        except IntegrityError:
+        inserted = _insert_signature.insert(
+            [
+                {
+                    "petition": petition.pk,
+                    "name": data["name"],
+                    "email": data["email"],
+                    "email_canonical": data["email_canonical"],
+                    "address": data.get("address", ""),
+                    "postcode": data.get("postcode", ""),
+                    "phone": data.get("phone", ""),
+                    "eligible": None if eligible is None else eligible == "yes",
+                    "source": Signature.Source.WEB,
+                    "sheet": sheet_id,
+                    "notice": notice_id,
+                    "created_at": now,
+                }
+            ],
+            returning=True,
+            skip_conflicts=True,  # the one-signature-per-email constraint
+        )
+        if not inserted:
             _resend_confirmation(petition, data["email_canonical"])
             return None
+        [signature_id] = inserted
         _insert_consents.insert(
             {
                 "signature": signature_id,

@@ -29,3 +29,12 @@ def test_a_field_the_model_does_not_have_is_refused_and_nothing_is_stored(petiti
     with pytest.raises(TypeError, match="no field"):
         FastInsert(Consent).insert([{"signature": None, "colour": "red"}])
     assert Consent.objects.count() == 0
+
+
+def test_rows_that_break_a_unique_constraint_can_be_skipped(petition):
+    insert = FastInsert(Signature)
+    row = {"petition": petition, "name": "A", "email_canonical": "a@example.org",
+           "notice": petition.current_notice}  # fmt: skip
+    assert len(insert.insert([row], returning=True, skip_conflicts=True)) == 1
+    assert insert.insert([row], returning=True, skip_conflicts=True) == []
+    assert Signature.objects.count() == 1
