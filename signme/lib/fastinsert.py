@@ -35,7 +35,7 @@ class FastInsert:
             elif f.attname in values:
                 value = values[f.attname]
             else:
-                value = f.get_default()
+                value = f.get_default()  # callable defaults (now(), dict) run per row
             if hasattr(value, "pk"):  # a model instance given for a foreign key
                 value = value.pk
             row.append(f.get_db_prep_save(value, connection))
