@@ -231,7 +231,9 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
             if not focus_given and (forms_by_row.get(n) is not None or not forms_by_row):
                 # The next row to type opens ready for the keyboard.
                 if not row["matches"]:
-                    form.fields["name"].widget.attrs["autofocus"] = True
+                    # A refused row opens on the field to correct, not its name.
+                    wrong = [f for f in form.fields if f in form.errors]
+                    form.fields[wrong[0] if wrong else "name"].widget.attrs["autofocus"] = True
                 focus_given = True
         rows.append(row)
     return rows
