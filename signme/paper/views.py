@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -339,11 +340,13 @@ def scans(request, number: int):
             status = 400
         else:
             if result.filed:
-                messages.success(request, f"Filed {len(result.filed)} pages with their sheets.")
+                n = len(result.filed)
+                messages.success(request, f"Filed {n} page{pluralize(n)} with their sheets.")
             if result.unidentified:
                 messages.warning(
                     request,
-                    f"{len(result.unidentified)} pages had no readable sheet number: "
+                    f"{len(result.unidentified)} page{pluralize(len(result.unidentified))} "
+                    "had no readable sheet number: "
                     "identify them below.",
                 )
             if result.already:
