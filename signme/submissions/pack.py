@@ -433,7 +433,7 @@ class PdfWriter:
             self.c.setFillColorRGB(0.7, 0.05, 0.1)
             y = self.paragraph(
                 y,
-                f"Warning: {_n(f.total, 'signature is', 'signatures is')} below the minimum of "
+                f"Warning: {_n(f.total, 'signature is', 'signatures are')} below the minimum of "
                 f"{target.minimum_signatures:,} in {target.name}'s petition scheme.",
                 size=12,
                 bold=True,

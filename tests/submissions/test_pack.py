@@ -157,6 +157,13 @@ def test_a_pack_below_the_minimum_is_made_with_a_warning_on_its_cover(petition, 
     assert pack.facts.listed == 1
 
 
+def test_the_cover_warning_reads_correctly_for_several_signatures(petition, tmp_path):
+    add_signature(petition, 1)
+    add_signature(petition, 2)
+    _, _, text, _ = make(petition, tmp_path)
+    assert "Warning: 2 signatures are below the minimum of 20" in text
+
+
 def test_a_petition_with_no_signatures_gets_a_cover_saying_so(petition, tmp_path):
     add_signature(petition, 1, status=Signature.Status.PENDING)
     pack, pdf, text, rows = make(petition, tmp_path)
