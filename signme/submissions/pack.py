@@ -212,8 +212,10 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
 
 
 def _scans(petition: Petition):
+    # Only sheets that came back: a scan of a sheet never logged as returned
+    # backs no signature in the list and would puzzle the clerk checking it.
     return (
-        Scan.objects.filter(petition=petition, sheet__isnull=False)
+        Scan.objects.filter(petition=petition, sheet__returned_at__isnull=False)
         .select_related("sheet")
         .order_by("sheet__serial", "page_number", "id")
     )

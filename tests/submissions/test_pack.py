@@ -5,6 +5,7 @@ import subprocess
 from pypdf import PdfReader
 
 from signme.lib.fonts import missing_glyphs
+from signme.paper.models import Sheet
 from signme.petitions.models import Signature
 from signme.submissions.pack import build_pack, file_names, neutralise
 
@@ -102,6 +103,18 @@ def test_paper_rows_count_once_their_sheet_is_typed_up_and_tallies_show_as_count
     assert "Scan of sheet S1500-0001" in pdf.pages[-2].extract_text()
     assert "Scan of sheet S1500-0002" in pdf.pages[-1].extract_text()
     assert len(pdf.pages[-1].images) == 1
+
+
+def test_a_scan_of_a_sheet_never_returned_is_left_out_of_the_pack(petition, tmp_path):
+    add_sheet(petition, "S1500-0001", tally=2, transcribed=True, rows=2)
+    add_sheet(petition, "S1500-0002", tally=0, transcribed=False)
+    Sheet.objects.filter(serial="S1500-0002").update(
+        status=Sheet.Status.ISSUED, returned_at=None, tally=None
+    )
+    pack, pdf, _, _ = make(petition, tmp_path)
+    assert pack.facts.scans == 1
+    assert "Scan of sheet S1500-0001" in pdf.pages[-1].extract_text()
+    assert not any("S1500-0002" in page.extract_text() for page in pdf.pages)
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(petition, tmp_path):
