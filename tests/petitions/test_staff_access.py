@@ -47,3 +47,10 @@ def test_admin_lists_only_own_organisations_petitions(client, organiser, outside
     client.force_login(organiser)
     html = client.get("/admin/petitions/petition/").content.decode()
     assert "Stop the Closure" in html and "Other" not in html
+
+
+def test_a_volunteer_gets_404_for_requests_audit_and_targets(client, volunteer):
+    # These pages cover a whole organisation; a volunteer sees only their rows.
+    client.force_login(volunteer)
+    for url in ("/organise/requests/", "/organise/audit/", "/organise/targets/"):
+        assert client.get(url).status_code == 404, url
