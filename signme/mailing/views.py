@@ -24,7 +24,11 @@ def outbox(request):
     items = []
     for row in rows:
         rendered = render_email(row)
-        items.append({"row": row, "subject": rendered.subject if rendered else "(withdrawn)"})
+        if rendered:
+            subject = rendered.subject
+        else:
+            subject = "(no longer shown)" if row.sent_at else "(withdrawn)"
+        items.append({"row": row, "subject": subject})
     return private_no_store(render(request, "mailing/outbox.html", {"items": items}))
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -231,7 +232,9 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
             if not focus_given and (forms_by_row.get(n) is not None or not forms_by_row):
                 # The next row to type opens ready for the keyboard.
                 if not row["matches"]:
-                    form.fields["name"].widget.attrs["autofocus"] = True
+                    # A refused row opens on the field to correct, not its name.
+                    wrong = [f for f in form.fields if f in form.errors]
+                    form.fields[wrong[0] if wrong else "name"].widget.attrs["autofocus"] = True
                 focus_given = True
         rows.append(row)
     return rows
@@ -337,11 +340,13 @@ def scans(request, number: int):
             status = 400
         else:
             if result.filed:
-                messages.success(request, f"Filed {len(result.filed)} pages with their sheets.")
+                n = len(result.filed)
+                messages.success(request, f"Filed {n} page{pluralize(n)} with their sheets.")
             if result.unidentified:
                 messages.warning(
                     request,
-                    f"{len(result.unidentified)} pages had no readable sheet number: "
+                    f"{len(result.unidentified)} page{pluralize(len(result.unidentified))} "
+                    "had no readable sheet number: "
                     "identify them below.",
                 )
             if result.already:

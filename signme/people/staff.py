@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -21,10 +22,19 @@ def organised_by(user):
     )
 
 
+def _organiser_only(user):
+    """Organisations for an organiser's page; 404 for a volunteer, who sees the
+    rows they type and nothing about requests or the log."""
+    organisations = organised_by(user)
+    if not organisations.exists():
+        raise Http404
+    return organisations
+
+
 @login_required
 @require_GET
 def requests(request):
-    organisations = organised_by(request.user)
+    organisations = _organiser_only(request.user)
     qs = RightsRequest.objects.filter(organisations__in=organisations).distinct()
     if request.user.is_superuser:
         qs = RightsRequest.objects.all()
@@ -39,7 +49,7 @@ def requests(request):
 @login_required
 @require_GET
 def audit_log(request):
-    organisations = organised_by(request.user)
+    organisations = _organiser_only(request.user)
     qs = AuditEvent.objects.filter(organisation__in=organisations).select_related(
         "petition", "organisation"
     )

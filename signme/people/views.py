@@ -190,7 +190,7 @@ def your_data_stop(request, token: str):
             return _request_page(request, token, req, status=400, stop_form=form)
         channels = form.cleaned_data["channels"]
     rights.withdraw(req, channels)
-    return see_other(reverse("your_data_request", args=[token]) + "?done=stopped")
+    return see_other(reverse("your_data_request", args=[token]) + "?done=stopped#main")
 
 
 @require_POST
@@ -200,7 +200,7 @@ def your_data_stop_processing(request, token: str):
     except BadToken as e:
         return _bad_link(request, e)
     rights.stop_notice(req)
-    return see_other(reverse("your_data_request", args=[token]) + "?done=stop-notice")
+    return see_other(reverse("your_data_request", args=[token]) + "?done=stop-notice#main")
 
 
 @require_POST

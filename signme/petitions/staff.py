@@ -19,7 +19,9 @@ def dashboard(request):
     if request.user.is_superuser:
         petitions = Petition.objects.select_related("target")
     rows = [(p, compute_counts(p.pk)) for p in petitions]
-    return private_no_store(render(request, "petitions/staff/dashboard.html", {"rows": rows}))
+    organiser = any(is_organiser(request.user, p) for p, _ in rows)
+    context = {"rows": rows, "organiser": organiser}
+    return private_no_store(render(request, "petitions/staff/dashboard.html", context))
 
 
 @login_required

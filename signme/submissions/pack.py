@@ -212,8 +212,10 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
 
 
 def _scans(petition: Petition):
+    # Only sheets that came back: a scan of a sheet never logged as returned
+    # backs no signature in the list and would puzzle the clerk checking it.
     return (
-        Scan.objects.filter(petition=petition, sheet__isnull=False)
+        Scan.objects.filter(petition=petition, sheet__returned_at__isnull=False)
         .select_related("sheet")
         .order_by("sheet__serial", "page_number", "id")
     )
@@ -433,7 +435,7 @@ class PdfWriter:
             self.c.setFillColorRGB(0.7, 0.05, 0.1)
             y = self.paragraph(
                 y,
-                f"Warning: {_n(f.total, 'signature is', 'signatures is')} below the minimum of "
+                f"Warning: {_n(f.total, 'signature is', 'signatures are')} below the minimum of "
                 f"{target.minimum_signatures:,} in {target.name}'s petition scheme.",
                 size=12,
                 bold=True,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from signme.audit.log import record
 from signme.lib.http import private_no_store, see_other
 from signme.petitions.access import staff_petition
-from signme.petitions.models import Target
+from signme.petitions.models import Membership, Target
 
 from .forms import OutcomeForm, PaperColumnsForm, PresetForm, SchemeForm, ThresholdFormSet
 from .models import Outcome, PaperColumns, Submission
@@ -39,6 +39,13 @@ def _page(request, template, context, status=200):
 @login_required
 @require_GET
 def targets(request):
+    if (
+        not request.user.is_superuser
+        and not Membership.objects.filter(
+            user=request.user, role=Membership.Role.ORGANISER
+        ).exists()
+    ):
+        raise Http404  # volunteers have no say over a target's scheme
     rows = organiser_targets(request.user).order_by("name")
     return _page(request, "submissions/targets.html", {"targets": rows})
 

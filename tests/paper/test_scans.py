@@ -56,6 +56,12 @@ def test_many_pages_at_once_file_themselves_with_their_sheets(client, staff, pet
     assert client.get(URL + f"{filed[0].pk}.png")["Content-Type"] == "image/png"
 
 
+def test_one_page_is_reported_as_one_page(client, staff, petition, sheets):
+    response = upload(client, ("one.png", image_file(filled(petition, sheets[0].serial, [1]))))
+    assert response.status_code == 303
+    assert "Filed 1 page with their sheets." in client.get(URL).content.decode()
+
+
 def test_same_page_uploaded_twice_is_kept_once(client, staff, petition, sheets):
     png = image_file(filled(petition, sheets[0].serial, [1]))
     upload(client, ("a.png", png))

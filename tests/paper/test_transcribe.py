@@ -1,5 +1,7 @@
 """Typing up a returned sheet, row by row."""
 
+import re
+
 import pytest
 
 from signme.audit.models import AuditEvent
@@ -107,6 +109,13 @@ def test_bad_row_shows_a_clear_message_and_stores_nothing(
     html = response.content.decode()
     assert message in html and "There is a problem" in html
     assert not Signature.objects.exists() and not Consent.objects.exists()
+
+
+def test_a_refused_row_opens_on_the_field_to_correct(client, typist, returned):
+    html = client.post(url(returned, "rows/1"), row(1, postcode="NR99 ZZZZ")).content.decode()
+    postcode = re.search(r'<input[^>]*name="r1-postcode"[^>]*>', html).group(0)
+    assert "autofocus" in postcode
+    assert html.count("autofocus") == 1
 
 
 def test_row_saved_twice_is_refused(client, typist, returned):

@@ -4,6 +4,8 @@ objection, the stop notice and erasure."""
 import json
 import re
 
+from django.utils import timezone
+
 from signme.audit.models import AuditEvent
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import deliver_all
@@ -173,3 +175,13 @@ def test_requests_expire_and_forget_the_address(client, signer, settings):
     request = RightsRequest.objects.get()
     assert request.status == "expired" and request.email == ""
     assert Signature.objects.get().name == "Siân Evans"
+
+
+def test_the_link_shows_when_they_signed_as_a_date_people_read(client, signer, smtp):
+    signer()
+    _ask(client, "sian.evans@example.org")
+    deliver_all()
+    page = client.get(_link(smtp)).content.decode()
+    signed_at = Signature.objects.get().created_at
+    assert f"{timezone.localtime(signed_at):%-d %B %Y, %H:%M}" in page
+    assert "T" + f"{timezone.localtime(signed_at):%H:%M}" not in page  # no ISO timestamps

@@ -72,3 +72,12 @@ def test_token_carries_no_personal_data(sign):
     token = confirm_token(Signature.objects.get())
     payload = signing.b64_decode(token.split(":")[0].encode()).decode()
     assert "private" not in payload.lower() and "@" not in payload
+
+
+def test_confirm_and_confirmed_pages_carry_the_petitions_imprint(client, sign, petition):
+    # Both pages ask the signer to act or share, so they are campaign material.
+    sign()
+    url = f"/confirm/{confirm_token(Signature.objects.get())}"
+    assert petition.imprint in client.get(url).content.decode()
+    client.post(url)
+    assert petition.imprint in client.get(url).content.decode()

@@ -5,6 +5,7 @@ import subprocess
 from pypdf import PdfReader
 
 from signme.lib.fonts import missing_glyphs
+from signme.paper.models import Sheet
 from signme.petitions.models import Signature
 from signme.submissions.pack import build_pack, file_names, neutralise
 
@@ -104,6 +105,18 @@ def test_paper_rows_count_once_their_sheet_is_typed_up_and_tallies_show_as_count
     assert len(pdf.pages[-1].images) == 1
 
 
+def test_a_scan_of_a_sheet_never_returned_is_left_out_of_the_pack(petition, tmp_path):
+    add_sheet(petition, "S1500-0001", tally=2, transcribed=True, rows=2)
+    add_sheet(petition, "S1500-0002", tally=0, transcribed=False)
+    Sheet.objects.filter(serial="S1500-0002").update(
+        status=Sheet.Status.ISSUED, returned_at=None, tally=None
+    )
+    pack, pdf, _, _ = make(petition, tmp_path)
+    assert pack.facts.scans == 1
+    assert "Scan of sheet S1500-0001" in pdf.pages[-1].extract_text()
+    assert not any("S1500-0002" in page.extract_text() for page in pdf.pages)
+
+
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(petition, tmp_path):
     add_signature(petition, 1, name='=HYPERLINK("http://x")', address="+44 Road")
     add_signature(petition, 2, name="@SUM(A1)", address="-1 Lane\tTab")
@@ -155,6 +168,13 @@ def test_a_pack_below_the_minimum_is_made_with_a_warning_on_its_cover(petition, 
     pack, pdf, text, _ = make(petition, tmp_path)
     assert "Warning: 1 signature is below the minimum of 20" in text
     assert pack.facts.listed == 1
+
+
+def test_the_cover_warning_reads_correctly_for_several_signatures(petition, tmp_path):
+    add_signature(petition, 1)
+    add_signature(petition, 2)
+    _, _, text, _ = make(petition, tmp_path)
+    assert "Warning: 2 signatures are below the minimum of 20" in text
 
 
 def test_a_petition_with_no_signatures_gets_a_cover_saying_so(petition, tmp_path):

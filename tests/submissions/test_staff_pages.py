@@ -25,7 +25,13 @@ def test_petition_page_shows_the_scheme_thresholds_and_compliance_warnings(clien
 
 def test_petition_page_warns_below_the_minimum_before_a_pack_is_made(client, organiser):
     html = login(client, organiser).get(PAGE).content.decode()
-    assert "0 signatures is below Norfolk County Council's minimum of 20" in html
+    assert "0 signatures are below Norfolk County Council's minimum of 20" in html
+
+
+def test_the_minimum_warning_reads_correctly_for_one_signature(client, organiser, petition):
+    add_signature(petition, 0)
+    html = login(client, organiser).get(PAGE).content.decode()
+    assert "1 signature is below Norfolk County Council's minimum of 20" in html
 
 
 def test_organiser_makes_a_pack_and_downloads_files_that_match_the_record(

@@ -1,8 +1,17 @@
+from datetime import datetime
+
 from django import template
 
 from signme.petitions.access import is_organiser
 
 register = template.Library()
+
+
+@register.filter
+def from_iso(value: str | None):
+    """The ISO timestamps of the downloadable data, back as datetimes so the
+    page can show them the way people write dates."""
+    return datetime.fromisoformat(value) if value else None
 
 
 @register.filter
