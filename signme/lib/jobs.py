@@ -24,7 +24,8 @@ _jobs: dict[str, Job] = {}
 
 def periodic(every: float):
     def register(func):
-        _jobs[func.__qualname__] = Job(func.__qualname__, every, func)
+        name = f"{func.__module__}.{func.__qualname__}"
+        _jobs[name] = Job(name, every, func)
         return func
 
     return register

@@ -8,7 +8,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from signme.audit import log as audit
 from signme.lib.http import private_no_store, public_cache, see_other
@@ -27,7 +32,7 @@ from .sheets import ReturnRefused, issue_sheets, log_return, parse_serial
 # --- Public --------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def sheet_pdf(request, number: int):
     """The "print more sheets" download: no serial, the same for everyone."""
     petition = public_petition(number)

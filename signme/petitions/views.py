@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from signme.lib.fastinsert import FastInsert
 from signme.lib.http import (
@@ -35,7 +35,7 @@ from .models import Consent, Petition, Signature
 FORM_TOKEN_MAX_AGE = 60 * 60 * 24 * 2
 
 
-@require_GET
+@require_safe
 def short_link(request, number: int):
     url = reverse("petition", args=[number])
     if request.META.get("QUERY_STRING"):
@@ -78,7 +78,7 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
     return render(request, "petitions/petition.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def petition_page(request, number: int):
     sheet = request.GET.get("sheet", "")[:20]
     # The page holds no per-visitor state (see sign()), so any proxy may cache
@@ -240,7 +240,7 @@ def _resend_confirmation(petition: Petition, email_canonical: str):
         queue_email("confirm_signature", existing.email, signature=existing, petition=petition)
 
 
-@require_GET
+@require_safe
 def signed(request, number: int):
     petition = public_petition(number)
     return public_cache(render(request, "petitions/signed.html", {"petition": petition}))
@@ -301,7 +301,7 @@ def _public_or_404(number: int) -> Petition:
     return petition
 
 
-@require_GET
+@require_safe
 def count_json(request, number: int):
     petition = _public_or_404(number)
     counts = get_counts(petition.pk)
@@ -315,7 +315,7 @@ def count_json(request, number: int):
     return public_cache(JsonResponse(data))
 
 
-@require_GET
+@require_safe
 def petition_json(request, number: int):
     petition = _public_or_404(number)
     counts = get_counts(petition.pk)
@@ -350,14 +350,14 @@ def petition_json(request, number: int):
     return public_cache(JsonResponse(data))
 
 
-@require_GET
+@require_safe
 def qr(request, number: int):
     petition = public_petition(number)
     response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
     return public_cache(response, max_age=86400)
 
 
-@require_GET
+@require_safe
 def home(request):
     petitions = (
         Petition.objects.filter(status=Petition.Status.OPEN)

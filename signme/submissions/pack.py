@@ -62,6 +62,7 @@ class PackFacts:
     ineligible_removed: int = 0
     pending_left_out: int = 0
     withheld: tuple[int, ...] = ()
+    erased: int = 0
     scans: int = 0
     first: date | None = None
     last: date | None = None
@@ -138,6 +139,9 @@ def gather_facts(petition: Petition) -> PackFacts:
     facts.first, facts.last = _local_date(agg["first"]), _local_date(agg["last"])
     facts.duplicates_removed = Signature.objects.filter(
         petition=petition, status=Signature.Status.DUPLICATE
+    ).count()
+    facts.erased = Signature.objects.filter(
+        petition=petition, status=Signature.Status.VERIFIED, erased_at__isnull=False
     ).count()
     facts.pending_left_out = Signature.objects.filter(
         petition=petition, status=Signature.Status.PENDING
@@ -403,6 +407,11 @@ class PdfWriter:
             "confirmed by email "
             f"{'is' if f.pending_left_out == 1 else 'are'} not counted."
         )
+        if f.erased:
+            removed += (
+                f" {_n(f.erased, 'signer', 'signers')} later had their details erased at their "
+                "request: counted in the petition's public total, but not listed here."
+            )
         if f.withheld:
             removed += (
                 f" {_n(len(f.withheld), 'signer', 'signers')} later asked us to stop using "

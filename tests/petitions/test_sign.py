@@ -248,3 +248,10 @@ def test_no_personal_data_in_the_redirect_or_logs(sign, caplog):
     assert "private" not in response["Location"].lower()
     assert "private.person" not in caplog.text
     assert "Private Person" not in caplog.text
+
+
+def test_link_checkers_may_ask_for_the_printed_short_link_with_head(client, petition):
+    response = client.head("/1500")
+    assert response.status_code == 302
+    assert client.head("/petitions/1500/").status_code == 200
+    assert client.head("/petitions/1500/sheet.pdf").status_code == 200

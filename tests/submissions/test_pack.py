@@ -216,3 +216,13 @@ def test_a_signer_who_gave_a_stop_notice_is_left_out_of_the_pack(petition, tmp_p
     assert "Stopped Person" not in text
     assert "1 signer later asked us to stop using their details and is left out" in text
     assert pack.facts.online == 1
+
+
+def test_the_cover_explains_signers_counted_publicly_but_erased_from_the_list(petition, tmp_path):
+    add_signature(petition, 1, name="Kept Person")
+    add_signature(petition, 2, name="Erased Person")
+    Signature.objects.filter(name="Erased Person").update(erased_at="2026-10-02T00:00:00Z")
+    pack, _, text, rows = make(petition, tmp_path)
+    assert [r[0] for r in rows[1:]] == ["Kept Person"]
+    assert "1 signer later had their details erased at their request" in text
+    assert pack.facts.erased == 1
