@@ -169,7 +169,7 @@ def run(db: str, args) -> dict:
         # The worker runs as in production: it aggregates counts every few
         # seconds and sends the confirmation emails (to .eml files here).
         worker = subprocess.Popen(
-            [sys.executable, "-m", "signme.cli", "worker"],
+            [sys.executable, "-m", "signme.cli", "worker" if not args.no_worker else "help"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         try:
@@ -213,6 +213,9 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sign-only", action="store_true", help="skip the read runs")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="measure the web server alone, no worker"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: run scripts/system-packages (Debian package wrk)")
