@@ -24,7 +24,7 @@ def test_every_page_about_petition_1500_links_back_to_its_organiser_page(
         "paper/",
         "paper/returns/",
         "paper/scans/",
-        f"paper/sheets/{sheet.pk}-{sheet.pk}/",
+        f"paper/sheets/{sheet.sequence}-{sheet.sequence}/",
         f"paper/sheets/{sheet.serial}/",
         "emails/",
         "emails/new",
