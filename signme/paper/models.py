@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -52,6 +53,12 @@ class Sheet(models.Model):
 
     def __str__(self):
         return self.serial
+
+    def clean(self):
+        if self.tally is not None and self.tally > self.rows:
+            raise ValidationError(
+                {"tally": f"This sheet has {self.rows} rows: the tally cannot be more."}
+            )
 
     @property
     def transcription_complete(self) -> bool:
