@@ -1,5 +1,6 @@
 """Public pages for signers: unsubscribe, and their data-protection rights."""
 
+import functools
 import json
 
 from django.http import HttpResponse
@@ -133,6 +134,21 @@ def _rights_request(token: str) -> RightsRequest:
     return found
 
 
+def with_rights_request(view):
+    """Resolve the emailed link's token to its request, or show why the link
+    no longer works."""
+
+    @functools.wraps(view)
+    def wrapper(request, token: str):
+        try:
+            req = _rights_request(token)
+        except BadToken as e:
+            return _bad_link(request, e)
+        return view(request, token, req)
+
+    return wrapper
+
+
 def _request_page(request, token, req, status=200, **extra):
     data = rights.subject_data(req)
     context = {
@@ -148,11 +164,8 @@ def _request_page(request, token, req, status=200, **extra):
 
 
 @require_GET
-def your_data_request(request, token: str):
-    try:
-        req = _rights_request(token)
-    except BadToken as e:
-        return _bad_link(request, e)
+@with_rights_request
+def your_data_request(request, token: str, req: RightsRequest):
     if req.status == RightsRequest.Status.LINK_SENT:
         RightsRequest.objects.filter(pk=req.pk, status=RightsRequest.Status.LINK_SENT).update(
             status=RightsRequest.Status.OPEN, opened_at=timezone.now()
@@ -162,11 +175,8 @@ def your_data_request(request, token: str):
 
 
 @require_GET
-def your_data_download(request, token: str):
-    try:
-        req = _rights_request(token)
-    except BadToken as e:
-        return _bad_link(request, e)
+@with_rights_request
+def your_data_download(request, token: str, req: RightsRequest):
     data = rights.subject_data(req)
     rights.note(req, "access: the person downloaded their data", "export")
     response = HttpResponse(
@@ -177,11 +187,8 @@ def your_data_download(request, token: str):
 
 
 @require_POST
-def your_data_stop(request, token: str):
-    try:
-        req = _rights_request(token)
-    except BadToken as e:
-        return _bad_link(request, e)
+@with_rights_request
+def your_data_stop(request, token: str, req: RightsRequest):
     if request.POST.get("channels") == "all":
         channels = ALL
     else:
@@ -194,21 +201,15 @@ def your_data_stop(request, token: str):
 
 
 @require_POST
-def your_data_stop_processing(request, token: str):
-    try:
-        req = _rights_request(token)
-    except BadToken as e:
-        return _bad_link(request, e)
+@with_rights_request
+def your_data_stop_processing(request, token: str, req: RightsRequest):
     rights.stop_notice(req)
     return see_other(reverse("your_data_request", args=[token]) + "?done=stop-notice#main")
 
 
 @require_POST
-def your_data_erase(request, token: str):
-    try:
-        req = _rights_request(token)
-    except BadToken as e:
-        return _bad_link(request, e)
+@with_rights_request
+def your_data_erase(request, token: str, req: RightsRequest):
     form = EraseForm(request.POST)
     if not form.is_valid():
         return _request_page(request, token, req, status=400, erase_form=form)

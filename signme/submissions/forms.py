@@ -3,7 +3,7 @@ from django import forms
 from signme.petitions.models import Target, Threshold
 
 from .models import Outcome, PaperColumns
-from .presets import all_presets
+from .presets import SCHEME_FIELDS, all_presets
 
 
 class SchemeForm(forms.ModelForm):
@@ -16,21 +16,7 @@ class SchemeForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = [
-            "name",
-            "address",
-            "requires_name",
-            "requires_address",
-            "requires_postcode",
-            "requires_email",
-            "eligibility_question",
-            "eligible_postcode_areas",
-            "minimum_signatures",
-            "how_to_submit",
-            "submit_by_email",
-            "scheme_url",
-            "scheme_checked_on",
-        ]
+        fields = ["name", *SCHEME_FIELDS, "scheme_checked_on"]
         labels = {
             "name": "Name of the body petitioned",
             "address": "Where petitions are handed in",
