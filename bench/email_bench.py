@@ -83,10 +83,10 @@ def main() -> int:
     from django.core.management import call_command
     from django.utils import timezone
 
-    from signme.mailing import campaigns
     from signme.mailing.models import Campaign, OutboundEmail
-    from signme.petitions.demo import load_demo
     from signme.petitions.models import Consent, Signature
+    from signme.updates import campaigns
+    from signme.web.demo import load_demo
 
     call_command("migrate", verbosity=0)
     if os.environ.get("DATABASE_URL"):

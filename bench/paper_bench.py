@@ -35,8 +35,8 @@ from django.utils import timezone  # noqa: E402
 from signme.paper import scans  # noqa: E402
 from signme.paper.pdf import render_sheets  # noqa: E402
 from signme.paper.sheets import issue_sheets, log_return  # noqa: E402
-from signme.petitions.demo import load_demo  # noqa: E402
 from signme.petitions.models import Signature  # noqa: E402
+from signme.web.demo import load_demo  # noqa: E402
 from tests.paper.synthetic import as_scanned, fill_rows, images_to_pdf, pdf_to_images  # noqa: E402
 
 

@@ -90,8 +90,8 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from signme.petitions.demo import load_demo
     from signme.submissions.pack import gather_facts, write_csv, write_pdf
+    from signme.web.demo import load_demo
 
     call_command("migrate", verbosity=0)
     petition = load_demo("organiser@example.org", "bench-pass-1")

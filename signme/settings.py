@@ -80,11 +80,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
-    "signme.petitions",
-    "signme.paper",
-    "signme.mailing",
-    "signme.people",
+    # From the top down; each imports only those below it (tests/test_layers.py).
+    "signme.web",
     "signme.submissions",
+    "signme.paper",
+    "signme.updates",
+    "signme.people",
+    "signme.petitions",
+    "signme.mailing",
     "signme.audit",
 ]
 
@@ -185,6 +188,8 @@ MEDIA_ROOT = Path(env("SIGNME_MEDIA_ROOT", str(SIGNME_HOME / "media")))
 # ?tls=1 for STARTTLS). Unset: messages are written as .eml files under
 # SIGNME_HOME/mail, so nothing is lost and nothing leaves the machine.
 EMAIL_URL = env("EMAIL_URL")
+# Which function renders each kind of queued email (see mailing/kinds.py).
+EMAIL_RENDERERS = "signme.web.emails.RENDERERS"
 DEFAULT_FROM_EMAIL = env("SIGNME_FROM_EMAIL", "SignMe <petitions@localhost>")
 EMAIL_TIMEOUT = 10
 if EMAIL_URL:

@@ -2,34 +2,35 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from signme.mailing import views as mailing_views
-from signme.petitions import staff, views
+from signme.mailing import views as demo_outbox
+from signme.web import organise, public
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
-    path("<int:number>", views.short_link, name="short_link"),
-    path("petitions/<int:number>/", views.petition_page, name="petition"),
-    path("petitions/<int:number>/sign", views.sign, name="sign"),
-    path("petitions/<int:number>/signed", views.signed, name="signed"),
-    path("petitions/<int:number>.json", views.petition_json, name="petition_json"),
-    path("petitions/<int:number>/count.json", views.count_json, name="count_json"),
-    path("petitions/<int:number>/qr.svg", views.qr, name="qr"),
-    path("confirm/<str:token>", views.confirm, name="confirm"),
+    path("<int:number>", public.short_link, name="short_link"),
+    path("petitions/<int:number>/", public.petition_page, name="petition"),
+    path("petitions/<int:number>/sign", public.sign, name="sign"),
+    path("petitions/<int:number>/signed", public.signed, name="signed"),
+    path("petitions/<int:number>.json", public.petition_json, name="petition_json"),
+    path("petitions/<int:number>/count.json", public.count_json, name="count_json"),
+    path("petitions/<int:number>/qr.svg", public.qr, name="qr"),
+    path("confirm/<str:token>", public.confirm, name="confirm"),
     # Staff.
-    path("organise/", staff.dashboard, name="organise"),
-    path("organise/petitions/<int:number>/", staff.petition_overview, name="organise_petition"),
+    path("organise/", organise.dashboard, name="organise"),
+    path("organise/petitions/<int:number>/", organise.petition_overview, name="organise_petition"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="petitions/staff/login.html"),
+        auth_views.LoginView.as_view(template_name="web/login.html"),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),
     path("", include("signme.people.urls")),
+    path("", include("signme.updates.urls")),
     path("", include("signme.submissions.urls")),
     path("admin/", admin.site.urls),
     # Demo only (404 otherwise).
-    path("dev/outbox/", mailing_views.outbox, name="dev_outbox"),
-    path("dev/outbox/<int:pk>/", mailing_views.outbox_message, name="dev_outbox_message"),
-    path("", views.home, name="home"),
+    path("dev/outbox/", demo_outbox.outbox, name="dev_outbox"),
+    path("dev/outbox/<int:pk>/", demo_outbox.outbox_message, name="dev_outbox_message"),
+    path("", public.home, name="home"),
 ]

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from signme.lib.emails import canonical_email
 from signme.mailing.models import OutboundEmail
-from signme.petitions.demo import load_demo
+from signme.petitions.cache import forget_all
 from signme.petitions.models import Membership, Organisation, Petition, Signature, Target
+from signme.updates.campaigns import forget_rendered
+from signme.web.demo import load_demo
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make between browser steps are still synchronous.
@@ -28,13 +30,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from signme.petitions import access
-
     cache.clear()
-    access._public.clear()
+    forget_all()
+    forget_rendered()
     yield
     cache.clear()
-    access._public.clear()
+    forget_all()
+    forget_rendered()
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""Periodic jobs run by `signme worker`, registered by each app.
+"""Periodic jobs run by `signme worker`.
 
-Each job runs at most every `every` seconds; a job that raises is logged and
-tried again next time, so one bad job never stops the outbox."""
+The jobs are listed in one place (signme.web.worker.JOBS). Each runs at most
+every `every` seconds; a job that raises is logged and tried again next time,
+so one bad job never stops the outbox."""
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -19,22 +20,10 @@ class Job:
     last_run: float = 0.0
 
 
-_jobs: dict[str, Job] = {}
-
-
-def periodic(every: float):
-    def register(func):
-        name = f"{func.__module__}.{func.__qualname__}"
-        _jobs[name] = Job(name, every, func)
-        return func
-
-    return register
-
-
-def run_due_jobs(now: float | None = None) -> list[str]:
+def run_due_jobs(jobs: Iterable[Job], now: float | None = None) -> list[str]:
     now = time.monotonic() if now is None else now
     ran = []
-    for job in _jobs.values():
+    for job in jobs:
         if now - job.last_run < job.every:
             continue
         job.last_run = now

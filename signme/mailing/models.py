@@ -3,6 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from signme.lib.markdown import render_markdown
+
+from .kinds import EmailKind
+
 
 class OutboundEmail(models.Model):
     """An email waiting to go, written in the same transaction as what caused it.
@@ -12,7 +16,7 @@ class OutboundEmail(models.Model):
     same row.
     """
 
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EmailKind.choices)
     to = models.CharField(max_length=254)
     # Rendered at send time from `kind` and these references when `subject` is
     # empty, so the signing request does not pay for template rendering.
@@ -64,11 +68,12 @@ class OutboundEmail(models.Model):
 
 
 class Campaign(models.Model):
-    """An organiser's update to a petition's signers.
+    """One email to many of a petition's signers: an organiser's update, or
+    the news of the petition's outcome.
 
     Pressing send only flips the status (a conditional UPDATE, so a double
-    click does nothing more); the worker then fans it out into outbox rows in
-    chunks, remembering how far it got."""
+    click does nothing more); the rows are then queued in chunks, remembering
+    how far it got (see bulk.py)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -79,6 +84,9 @@ class Campaign(models.Model):
 
     petition = models.ForeignKey(
         "petitions.Petition", on_delete=models.CASCADE, related_name="campaigns"
+    )
+    kind = models.CharField(
+        max_length=40, choices=EmailKind.choices, default=EmailKind.ORGANISER_UPDATE
     )
     subject = models.CharField(max_length=200)
     body = models.TextField(help_text="Markdown.")
@@ -116,7 +124,5 @@ class Campaign(models.Model):
         return f"{self.subject} ({self.get_status_display()})"
 
     def save(self, *args, **kwargs):
-        from signme.lib.markdown import render_markdown
-
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)

@@ -22,8 +22,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from .kinds import render
 from .models import OutboundEmail
-from .registry import render
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from signme.lib.http import private_no_store
 
+from .kinds import render as render_email
 from .models import OutboundEmail
-from .registry import render as render_email
 
 
 def _demo_only():

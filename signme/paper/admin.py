@@ -4,18 +4,15 @@ stays on the organiser pages, which record it in the audit log."""
 
 from django.contrib import admin
 
+from signme.petitions.access import petitions_run_by
 from signme.petitions.counting import forget_counts
+from signme.petitions.models import Sheet
 
-from .models import Scan, Sheet
+from .models import Scan
 
 
 def _own(request, qs):
-    if request.user.is_superuser:
-        return qs
-    return qs.filter(
-        petition__organisation__membership__user=request.user,
-        petition__organisation__membership__role="organiser",
-    )
+    return qs.filter(petition__in=petitions_run_by(request.user))
 
 
 @admin.register(Sheet)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from signme.petitions.consent import CHANNELS, SHEET_LABELS
+
 PAGE_W, PAGE_H = A4
 MARGIN = 12 * mm
 CONTENT_W = PAGE_W - 2 * MARGIN
@@ -29,7 +31,6 @@ FOOTER_TOP = TABLE_BOTTOM + 4 * mm
 FOOTER_W = CONTENT_W - QR_SIZE - 5 * mm
 
 TICK_W = 7 * mm
-CHANNEL_LABELS = [("email", "Email"), ("sms", "Text"), ("phone", "Phone"), ("post", "Post")]
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def columns(target) -> list[Column]:
     """The table's columns, as the target's scheme asks: full name, address and
     postcode when the scheme wants them, email, signature, one tick per channel."""
     widths = [("row", "", 6 * mm)]
-    ticks = len(CHANNEL_LABELS) * TICK_W
+    ticks = len(CHANNELS) * TICK_W
     free = CONTENT_W - 6 * mm - ticks
     if target.requires_address or target.requires_postcode:
         label = "Address and postcode" if target.requires_postcode else "Address"
@@ -62,7 +63,7 @@ def columns(target) -> list[Column]:
             ("email", "Email (or phone)", free * 0.36),
             ("signature", "Signature", free * 0.30),
         ]
-    widths += [(key, label, TICK_W) for key, label in CHANNEL_LABELS]
+    widths += [(c.value, SHEET_LABELS[c], TICK_W) for c in CHANNELS]
     out, x = [], MARGIN
     for key, label, width in widths:
         out.append(Column(key, label, x, width))

@@ -1,68 +1,8 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-
-class Sheet(models.Model):
-    """One printed sheet. Its serial is printed on it and inside its QR code."""
-
-    class Status(models.TextChoices):
-        ISSUED = "issued", "Issued"
-        RETURNED = "returned", "Returned and tallied"
-        TRANSCRIBED = "transcribed", "Transcribed"
-
-    petition = models.ForeignKey(
-        "petitions.Petition", on_delete=models.PROTECT, related_name="sheets"
-    )
-    serial = models.CharField(max_length=20, unique=True)
-    # The petition's running sheet number, from which the serial is made.
-    sequence = models.PositiveIntegerField(null=True, blank=True)
-    # The privacy notice printed on the sheet: its rows were given under it.
-    notice = models.ForeignKey(
-        "petitions.PrivacyNotice",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    # A sheet downloaded from the public page has no serial until it comes back.
-    downloaded = models.BooleanField(default=False)
-    rows = models.PositiveSmallIntegerField(default=10)
-    issued_to = models.CharField(max_length=200, blank=True)
-    issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
-    # The number of signed rows counted when it came back. It counts at once,
-    # until the transcription is complete and the rows count instead.
-    tally = models.PositiveSmallIntegerField(null=True, blank=True)
-    returned_at = models.DateTimeField(null=True, blank=True)
-    transcribed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["petition", "status"], name="sheet_status_idx")]
-        constraints = [
-            models.UniqueConstraint(fields=["petition", "sequence"], name="one_sheet_per_sequence")
-        ]
-
-    def __str__(self):
-        return self.serial
-
-    def clean(self):
-        if self.tally is not None and self.tally > self.rows:
-            raise ValidationError(
-                {"tally": f"This sheet has {self.rows} rows: the tally cannot be more."}
-            )
-
-    @property
-    def transcription_complete(self) -> bool:
-        return self.transcribed_at is not None
+from signme.petitions.models import Sheet
 
 
 def scan_path(instance, filename):

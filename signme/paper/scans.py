@@ -15,9 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pypdfium2
 import zxingcpp
+from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from signme.petitions.models import Sheet
+
 from . import layout as L
+from .models import Scan
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 100
@@ -191,11 +196,6 @@ def file_scans(petition, uploads, user=None) -> Filing:
     """Read every page of every upload, then store them. A file that cannot be
     read refuses the whole upload before anything is stored; a page that is not
     one of this petition's sheets is refused on its own."""
-    from django.core.files.base import ContentFile
-    from django.db import transaction
-
-    from .models import Scan, Sheet
-
     if not uploads:
         raise ScanRefused("Choose at least one PDF, PNG or JPEG file to upload.")
     pages = []

@@ -7,10 +7,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from signme.petitions.counting import forget_counts
-from signme.petitions.models import Petition
+from signme.petitions.models import Petition, Sheet
 
 from . import layout as L
-from .models import Sheet
 
 _SERIAL = re.compile(r"S?\s*(\d+)\s*[-–/ ]\s*(\d{1,6})", re.IGNORECASE)
 DOWNLOADED = "Downloaded from the petition page"

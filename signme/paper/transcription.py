@@ -1,7 +1,6 @@
 """Typing up a returned sheet: each row becomes a paper signature, compared
 with every signature of the petition so nobody counts twice."""
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -12,17 +11,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from signme.audit import log as audit
+from signme.audit.log import Action
 from signme.lib.emails import canonical_email
+from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 from signme.petitions.consent import CHANNELS, consent_wording
 from signme.petitions.counting import forget_counts
 from signme.petitions.forms import clean_text
-from signme.petitions.models import Consent, Signature
+from signme.petitions.models import Consent, Sheet, Signature
 
-from .models import RowMark, Sheet
+from .models import RowMark
 
 LIVE = [Signature.Status.PENDING, Signature.Status.VERIFIED]
-_PHONE = re.compile(r"^\+?[0-9 ()-]{9,20}$")
 _MARK_WORDS = {
     RowMark.Mark.BLANK: {"b", "blank", "empty"},
     RowMark.Mark.ILLEGIBLE: {"i", "illegible", "?"},
@@ -142,7 +142,7 @@ class RowForm(forms.Form):
                 self.add_error("email", f"{row}: type the email as written, like name@example.com")
         data["email_canonical"] = canonical_email(email) if email else ""
         phone = (data.get("phone") or "").strip()
-        if phone and not _PHONE.match(phone):
+        if phone and not looks_like_phone(phone):
             self.add_error("phone", f"{row}: type the phone number as digits, like 01603 222222")
         data["phone"] = phone
         return data
@@ -224,7 +224,9 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
         except IntegrityError:
             # Someone signed online with this email since we looked.
             return Outcome(matches=find_matches(petition, data))
-        audit.record(user, "import", f"sheet {sheet.serial} row {row}", petition=petition, count=1)
+        audit.record(
+            user, Action.IMPORT, f"sheet {sheet.serial} row {row}", petition=petition, count=1
+        )
     return Outcome(signature=signature)
 
 
@@ -309,7 +311,7 @@ def undo_row(sheet: Sheet, row: int, user) -> bool:
             ).update(status=Signature.Status.PENDING, duplicate_of=None)
             Signature.objects.filter(duplicate_of=sig).update(duplicate_of=None)
             sig.delete()
-            audit.record(user, "erase", f"sheet {sheet.serial} row {row}, typed in error",
+            audit.record(user, Action.ERASE, f"sheet {sheet.serial} row {row}, typed in error",
                          petition=sheet.petition, count=1)  # fmt: skip
             deleted += 1
     return bool(deleted)

@@ -16,16 +16,17 @@ from django.views.decorators.http import (
 )
 
 from signme.audit import log as audit
+from signme.audit.log import Action
 from signme.lib.http import private_no_store, public_cache, see_other
 from signme.petitions.access import is_organiser, public_petition, staff_petition
+from signme.petitions.compliance import compliance_warnings
 from signme.petitions.counting import compute_counts
-from signme.petitions.models import Petition, Signature
-from signme.submissions.compliance import compliance_warnings
+from signme.petitions.models import Petition, Sheet, Signature
 
 from . import scans as scanning
 from . import transcription as tx
 from .forms import AssignForm, IssueForm, PhotoForm, ReturnForm, ScanUploadForm
-from .models import RowMark, Scan, Sheet
+from .models import RowMark, Scan
 from .pdf import render_sheets
 from .sheets import ReturnRefused, issue_sheets, log_return, parse_serial
 
@@ -281,7 +282,7 @@ def save_row(request, number: int, serial: str, row: int):
         messages.error(request, str(e))
         return see_other(_paper_url(petition, "paper_transcribe", serial))
     if outcome.needs_decision:
-        audit.record(request.user, "view", f"possible duplicates of sheet {serial} row {row}",
+        audit.record(request.user, Action.VIEW, f"possible duplicates of sheet {serial} row {row}",
                      petition=petition, count=len(outcome.matches))  # fmt: skip
         return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
     if outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
@@ -374,7 +375,7 @@ def scans(request, number: int):
 def scan_image(request, number: int, pk: int):
     petition = staff_petition(request, number, organiser_only=True)
     scan = get_object_or_404(Scan, petition=petition, pk=pk)
-    audit.record(request.user, "view", f"scan {scan.pk}", petition=petition, count=1)
+    audit.record(request.user, Action.VIEW, f"scan {scan.pk}", petition=petition, count=1)
     response = FileResponse(scan.image.open("rb"), content_type="image/png")
     return private_no_store(response)
 

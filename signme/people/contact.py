@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from signme.lib.phones import normalise_phone
 from signme.petitions.models import Channel, Consent, Petition, Signature
 
 from .models import Suppression
-from .suppression import email_digest, normalise_phone, phone_digest, suppressed_digests
+from .suppression import email_digest, phone_digest, suppressed_digests
 
 # SQLite allows 32,766 query parameters; PostgreSQL far more.
 CHUNK = 2000

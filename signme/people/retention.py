@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from signme.audit import log as audit
+from signme.audit.log import Action
 from signme.petitions.models import Petition, Signature
 
 from .rights import erase_signatures
@@ -52,7 +53,7 @@ def anonymise_petition(petition: Petition) -> int:
     if total:
         audit.record(
             None,
-            "anonymise",
+            Action.ANONYMISE,
             f"signatures of petition {petition.number}, "
             f"{petition.retention_days} days after closing",
             petition=petition,

@@ -6,11 +6,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from signme.audit import log as audit
+from signme.audit.log import Action
 from signme.lib.emails import canonical_email
-from signme.mailing.emails import render_kind
+from signme.mailing.kinds import EmailKind, render_templates
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import queue_email
-from signme.mailing.registry import renderer
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Organisation, Signature
 
@@ -20,7 +20,7 @@ from .models import RightsRequest, Suppression
 from .preferences import stop_contact
 from .suppression import email_digest, suppress
 
-KIND = "rights_link"
+KIND = EmailKind.RIGHTS_LINK
 
 
 def ask(email: str) -> RightsRequest:
@@ -42,7 +42,6 @@ def organisations_holding(email_canonical: str):
     ).distinct()
 
 
-@renderer(KIND)
 def rights_link(row):
     request = RightsRequest.objects.filter(pk=(row.headers or {}).get("rights_request")).first()
     if request is None or request.status != RightsRequest.Status.LINK_SENT or not request.email:
@@ -58,10 +57,13 @@ def rights_link(row):
         request.organisations.set(organisations)
         for organisation in organisations:
             audit.record(
-                None, "request", f"rights request {request.pk} received", organisation=organisation
+                None,
+                Action.REQUEST,
+                f"rights request {request.pk} received",
+                organisation=organisation,
             )
-    rendered = render_kind(
-        KIND,
+    rendered = render_templates(
+        "people/emails/rights_link",
         {
             "organisations": organisations,
             "link": rights_url(request.pk),
@@ -168,7 +170,7 @@ def subject_data(request: RightsRequest) -> dict:
     }
 
 
-def note(request: RightsRequest, line: str, action: str, count: int = 0):
+def note(request: RightsRequest, line: str, action: Action, count: int = 0):
     request.add_outcome(line)
     RightsRequest.objects.filter(pk=request.pk).update(outcome=request.outcome)
     for organisation in request.organisations.all():
@@ -191,7 +193,7 @@ def withdraw(request: RightsRequest, channels: list[str]) -> list[str]:
         seen_orgs.add(org_id)
         stopped |= set(stop_contact(signature, channels, mechanism=Consent.Mechanism.REQUEST))
     label = "all channels" if set(channels) >= {c.value for c in CHANNELS} else ", ".join(channels)
-    note(request, f"objection: stopped {label}", "request")
+    note(request, f"objection: stopped {label}", Action.REQUEST)
     return sorted(stopped)
 
 
@@ -205,7 +207,7 @@ def stop_notice(request: RightsRequest):
             email=signature.email_canonical,
             phone=signature.phone,
         )
-    note(request, "stop notice: political opinions no longer processed", "request")
+    note(request, "stop notice: political opinions no longer processed", Action.REQUEST)
 
 
 def erase_signatures(signatures, reason: str | None) -> int:
@@ -250,7 +252,7 @@ def erase(request: RightsRequest) -> int:
         for organisation in request.organisations.all():
             audit.record(
                 None,
-                "erase",
+                Action.ERASE,
                 f"rights request {request.pk}: signatures erased on request",
                 organisation=organisation,
                 count=count,

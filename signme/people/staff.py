@@ -8,24 +8,15 @@ from django.views.decorators.http import require_GET
 
 from signme.audit.models import AuditEvent
 from signme.lib.http import private_no_store
-from signme.petitions.models import Membership, Organisation
+from signme.petitions.access import organisations_run_by
 
 from .models import RightsRequest
-
-
-def organised_by(user):
-    """The organisations this user is an organiser of (all, for a superuser)."""
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        membership__user=user, membership__role=Membership.Role.ORGANISER
-    )
 
 
 def _organiser_only(user):
     """Organisations for an organiser's page; 404 for a volunteer, who sees the
     rows they type and nothing about requests or the log."""
-    organisations = organised_by(user)
+    organisations = organisations_run_by(user)
     if not organisations.exists():
         raise Http404
     return organisations

@@ -1,31 +1,12 @@
 """The suppression list: keyed hashes, never the addresses themselves."""
 
-import re
-
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from signme.lib.emails import canonical_email
+from signme.lib.phones import normalise_phone
 
 from .models import Suppression
-
-
-def normalise_phone(phone: str) -> str:
-    """+44 form for UK numbers, digits only otherwise, so 07700 900123 and
-    +44 7700 900123 are one person."""
-    phone = (phone or "").strip()
-    digits = re.sub(r"\D", "", phone)
-    if not digits:
-        return ""
-    if phone.startswith("+"):
-        return "+" + digits
-    if digits.startswith("00"):
-        return "+" + digits[2:]
-    if digits.startswith("0"):
-        return "+44" + digits[1:]
-    if digits.startswith("44"):
-        return "+" + digits
-    return digits
 
 
 def _digest(kind: str, value: str) -> str:

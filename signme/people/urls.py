@@ -1,7 +1,5 @@
 from django.urls import path
 
-from signme.mailing import staff as mailing_staff
-
 from . import staff, views
 
 urlpatterns = [
@@ -22,30 +20,4 @@ urlpatterns = [
     # Staff.
     path("organise/requests/", staff.requests, name="rights_requests"),
     path("organise/audit/", staff.audit_log, name="audit_log"),
-    path("organise/petitions/<int:number>/emails/", mailing_staff.campaign_list, name="campaigns"),
-    path(
-        "organise/petitions/<int:number>/emails/new",
-        mailing_staff.campaign_write,
-        name="campaign_new",
-    ),
-    path(
-        "organise/petitions/<int:number>/emails/<int:pk>/",
-        mailing_staff.campaign_detail,
-        name="campaign",
-    ),
-    path(
-        "organise/petitions/<int:number>/emails/<int:pk>/edit",
-        mailing_staff.campaign_write,
-        name="campaign_edit",
-    ),
-    path(
-        "organise/petitions/<int:number>/emails/<int:pk>/test",
-        mailing_staff.campaign_test,
-        name="campaign_test",
-    ),
-    path(
-        "organise/petitions/<int:number>/emails/<int:pk>/send",
-        mailing_staff.campaign_send,
-        name="campaign_send",
-    ),
 ]

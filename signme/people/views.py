@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from signme.audit.log import Action
 from signme.lib.http import client_ip, over_rate_limit, private_no_store, see_other
 from signme.lib.tokens import BadToken
 from signme.petitions.consent import CHANNELS
@@ -170,7 +171,7 @@ def your_data_request(request, token: str, req: RightsRequest):
         RightsRequest.objects.filter(pk=req.pk, status=RightsRequest.Status.LINK_SENT).update(
             status=RightsRequest.Status.OPEN, opened_at=timezone.now()
         )
-        rights.note(req, "access: the person opened their data", "view")
+        rights.note(req, "access: the person opened their data", Action.VIEW)
     return _request_page(request, token, req, done=request.GET.get("done", ""))
 
 
@@ -178,7 +179,7 @@ def your_data_request(request, token: str, req: RightsRequest):
 @with_rights_request
 def your_data_download(request, token: str, req: RightsRequest):
     data = rights.subject_data(req)
-    rights.note(req, "access: the person downloaded their data", "export")
+    rights.note(req, "access: the person downloaded their data", Action.EXPORT)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )

@@ -1,57 +1,99 @@
-"""Who may see what. Outsiders get 404, never 403: a petition's staff pages do
-not even admit they exist."""
+"""Who may see and do what: the one place that answers it.
 
-import time
+Organisers see every petition of the organisations they organise for;
+volunteers only the petitions they were given, and only within their own
+organisation; superusers everything. Outsiders get 404, never 403: a
+petition's staff pages do not even admit they exist."""
 
-from django.core.cache import cache
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-from django.http import Http404
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Membership, Petition, PrivacyNotice, Target, Threshold
+from .cache import cached_public_petition, keep_public_petition
+from .models import Membership, Organisation, Petition, Target
 
-_PUBLIC_TTL = 5
-# Per-process, not the shared cache: unpickling a petition on every request
-# costs more than the lookup it saves. Another process sees an edit within
-# _PUBLIC_TTL seconds; this one at once (the signals below).
-_public: dict[int, tuple[float, Petition]] = {}
+ORGANISER = Membership.Role.ORGANISER
+VOLUNTEER = Membership.Role.VOLUNTEER
 
 
 def public_petition(number: int) -> Petition:
     """The petition for its public pages, cached briefly: during a surge every
     page view and signature needs it, and it changes a few times in its life."""
-    now = time.monotonic()
-    hit = _public.get(number)
-    if hit is not None and hit[0] > now:
-        return hit[1]
+    petition = cached_public_petition(number)
+    if petition is not None:
+        return petition
     petition = get_object_or_404(
         Petition.objects.select_related("organisation", "target"), number=number
     )
     petition.cached_notice = petition.current_notice
     petition.cached_thresholds = list(petition.target.thresholds.all())
-    _public[number] = (now + _PUBLIC_TTL, petition)
+    keep_public_petition(number, petition)
     return petition
 
 
-def forget_public_petition(number: int) -> None:
-    _public.pop(number, None)
-    cache.delete(f"page:{number}:")
+def organisations_run_by(user) -> QuerySet[Organisation]:
+    """The organisations this user is an organiser of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    if user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(membership__user=user, membership__role=ORGANISER)
 
 
-@receiver(post_save, sender=Petition)
-@receiver(post_save, sender=PrivacyNotice)
-def _forget_petition(sender, instance, **kwargs):
-    petition = instance if sender is Petition else instance.petition
-    forget_public_petition(petition.number)
+def targets_run_by(user) -> QuerySet[Target]:
+    """Targets of the petitions this user organises. A target can be shared by
+    several organisations' petitions: any of their organisers may correct it."""
+    if not user.is_authenticated:
+        return Target.objects.none()
+    if user.is_superuser:
+        return Target.objects.all()
+    return Target.objects.filter(petition__in=petitions_run_by(user)).distinct()
 
 
-@receiver(post_save, sender=Target)
-@receiver(post_save, sender=Threshold)
-def _forget_target_petitions(sender, instance, **kwargs):
-    target = instance if sender is Target else instance.target
-    for number in target.petition_set.values_list("number", flat=True):
-        forget_public_petition(number)
+def organisers_of(organisation_id: int):
+    """The organisation's organisers, as Membership rows with their users."""
+    return (
+        Membership.objects.filter(organisation_id=organisation_id, role=ORGANISER)
+        .select_related("user")
+        .order_by("user_id")
+    )
+
+
+def petitions_run_by(user) -> QuerySet[Petition]:
+    """Petitions this user may manage as an organiser."""
+    if not user.is_authenticated:
+        return Petition.objects.none()
+    if user.is_superuser:
+        return Petition.objects.all()
+    return Petition.objects.filter(
+        organisation__membership__user=user, organisation__membership__role=ORGANISER
+    )
+
+
+def petitions_visible_to(user) -> QuerySet[Petition]:
+    """Petitions this user works on, as an organiser or as a volunteer given
+    them by their own organisation."""
+    if not user.is_authenticated:
+        return Petition.objects.none()
+    if user.is_superuser:
+        return Petition.objects.all()
+    return Petition.objects.filter(
+        Q(organisation__membership__user=user, organisation__membership__role=ORGANISER)
+        | Q(
+            volunteers__user=user,
+            volunteers__role=VOLUNTEER,
+            volunteers__organisation=F("organisation"),
+        )
+    ).distinct()
+
+
+def is_organiser(user, petition: Petition) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, organisation_id=petition.organisation_id, role=ORGANISER
+    ).exists()
 
 
 def staff_petition(request, number: int, *, organiser_only: bool = False) -> Petition:
@@ -59,21 +101,5 @@ def staff_petition(request, number: int, *, organiser_only: bool = False) -> Pet
 
     Volunteers reach only the petitions they were given, and nothing that is
     organiser_only (signer lists, exports, emails)."""
-    user = request.user
-    if not user.is_authenticated:
-        raise Http404
-    qs = Petition.objects.select_related("organisation", "target")
-    if user.is_superuser:
-        return get_object_or_404(qs, number=number)
-    petition = get_object_or_404(qs.visible_to(user), number=number)
-    if organiser_only and not is_organiser(user, petition):
-        raise Http404
-    return petition
-
-
-def is_organiser(user, petition: Petition) -> bool:
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(
-        user=user, organisation_id=petition.organisation_id, role=Membership.Role.ORGANISER
-    ).exists()
+    qs = petitions_run_by(request.user) if organiser_only else petitions_visible_to(request.user)
+    return get_object_or_404(qs.select_related("organisation", "target"), number=number)

@@ -1,7 +1,21 @@
-from django import forms
-from django.contrib import admin
+"""The Django admin for the core's objects. Every class is scoped by the same
+helpers as the organiser pages (access.py): staff see their own
+organisations' rows and nothing else; superusers see everything."""
 
-from .models import Membership, Organisation, Petition, PrivacyNotice, Target, Threshold
+from django import forms
+from django.contrib import admin, messages
+
+from .access import organisations_run_by, petitions_run_by, targets_run_by
+from .models import (
+    Membership,
+    Organisation,
+    PaperColumns,
+    Petition,
+    PrivacyNotice,
+    Target,
+    Threshold,
+)
+from .presets import all_presets, apply_preset
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,10 +30,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(membership__user=request.user, membership__role="organiser")
+        return super().get_queryset(request).filter(pk__in=organisations_run_by(request.user))
 
 
 class ThresholdInline(admin.TabularInline):
@@ -27,10 +38,33 @@ class ThresholdInline(admin.TabularInline):
     extra = 1
 
 
+def _preset_action(slug, label):
+    def action(modeladmin, request, queryset):
+        for target in queryset:
+            apply_preset(target, slug)
+        messages.success(request, f"Loaded {label} into {queryset.count()} target(s).")
+
+    action.__name__ = f"load_preset_{slug.replace('-', '_')}"
+    action.short_description = f"Load the preset scheme of {label}"
+    return action
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
     list_display = ["name", "minimum_signatures", "scheme_checked_on"]
     inlines = [ThresholdInline]
+    actions = [_preset_action(p.slug, p.name) for p in all_presets()]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=targets_run_by(request.user))
+
+
+@admin.register(PaperColumns)
+class PaperColumnsAdmin(admin.ModelAdmin):
+    list_display = ["petition", "name", "address", "postcode", "email", "signature"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(petition__in=petitions_run_by(request.user))
 
 
 class PetitionForm(forms.ModelForm):
@@ -64,19 +98,11 @@ class PetitionAdmin(admin.ModelAdmin):
     search_fields = ["number", "title"]
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(
-            organisation__membership__user=request.user,
-            organisation__membership__role="organiser",
-        )
+        return super().get_queryset(request).filter(pk__in=petitions_run_by(request.user))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not request.user.is_superuser:
-            kwargs["queryset"] = Organisation.objects.filter(
-                membership__user=request.user, membership__role="organiser"
-            )
+        if db_field.name == "organisation":
+            kwargs["queryset"] = organisations_run_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -90,6 +116,9 @@ class PetitionAdmin(admin.ModelAdmin):
 class PrivacyNoticeAdmin(admin.ModelAdmin):
     list_display = ["code", "petition", "created_at"]
     readonly_fields = ["petition", "version", "text", "policy_url", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(petition__in=petitions_run_by(request.user))
 
     def has_add_permission(self, request):
         return False

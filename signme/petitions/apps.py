@@ -5,6 +5,3 @@ class PetitionsConfig(AppConfig):
     name = "signme.petitions"
     label = "petitions"
     verbose_name = "Petitions"
-
-    def ready(self):
-        from . import jobs  # noqa: F401 - registers periodic jobs

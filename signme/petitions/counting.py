@@ -19,9 +19,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from signme.paper.models import Sheet
-
-from .models import Petition, PetitionCount, Signature, ThresholdReached
+from .models import Petition, PetitionCount, Sheet, Signature, ThresholdReached
 
 
 @dataclass(frozen=True)
@@ -127,7 +125,8 @@ def forget_counts(petition_id: int) -> None:
 
 
 def record_thresholds(petition: Petition, counts: Counts | None = None) -> list[ThresholdReached]:
-    """Note the first time the count reaches each of the target's thresholds."""
+    """Note the first time the count reaches each of the target's thresholds;
+    returns the ones reached now (web.events acts on them)."""
     counts = counts or compute_counts(petition.pk)
     done = set(petition.reached.values_list("threshold_id", flat=True))
     new = []
@@ -139,14 +138,3 @@ def record_thresholds(petition: Petition, counts: Counts | None = None) -> list[
             if created:
                 new.append(obj)
     return new
-
-
-def refresh_open_petitions() -> int:
-    """Worker job: aggregate the counts of petitions still collecting, and
-    record thresholds reached."""
-    n = 0
-    for petition in Petition.objects.filter(status=Petition.Status.OPEN).select_related("target"):
-        counts = store_counts(petition.pk)
-        record_thresholds(petition, counts)
-        n += 1
-    return n

@@ -5,13 +5,13 @@ from django import forms
 from django.core.validators import validate_email
 
 from signme.lib.emails import canonical_email
+from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 
 from .consent import CHANNELS, consent_wording
 from .models import Channel
 
 _ANGLE = re.compile(r"[<>]")
-_PHONE = re.compile(r"^\+?[0-9 ()-]{9,20}$")
 
 
 def clean_text(value: str, label: str) -> str:
@@ -142,7 +142,7 @@ class SignForm(forms.Form):
 
     def clean_phone(self):
         value = clean_text(self.cleaned_data["phone"], "Your phone number")
-        if value and not _PHONE.match(value):
+        if value and not looks_like_phone(value):
             raise forms.ValidationError("Enter a phone number, like 01603 222222")
         return value
 

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from signme.lib.markdown import render_markdown
 
+from .cache import forget_public_petition
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
@@ -74,6 +76,15 @@ class Target(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.forget_petitions()
+
+    def forget_petitions(self):
+        """Public pages show the scheme: drop their cached copies at once."""
+        for number in self.petition_set.values_list("number", flat=True):
+            forget_public_petition(number)
+
 
 class Threshold(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
@@ -89,17 +100,9 @@ class Threshold(models.Model):
     def __str__(self):
         return f"{self.count:,}: {self.triggers}"
 
-
-class PetitionQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(
-            Q(organisation__membership__user=user, organisation__membership__role="organiser")
-            | Q(volunteers__user=user)
-        ).distinct()
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.target.forget_petitions()
 
 
 class Petition(models.Model):
@@ -137,8 +140,6 @@ class Petition(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = PetitionQuerySet.as_manager()
-
     class Meta:
         ordering = ["-number"]
 
@@ -152,6 +153,7 @@ class Petition(models.Model):
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+        forget_public_petition(self.number)
 
     def get_absolute_url(self):
         return reverse("petition", args=[self.number])
@@ -226,6 +228,7 @@ class PrivacyNotice(models.Model):
         if self.pk is not None:
             raise ValidationError("A privacy notice cannot be changed; add a new version.")
         super().save(*args, **kwargs)
+        forget_public_petition(self.petition.number)
 
     def delete(self, *args, **kwargs):
         if self.signatures.exists():
@@ -243,6 +246,92 @@ class PrivacyNotice(models.Model):
             text=text,
             policy_url=policy_url,
         )
+
+
+class Sheet(models.Model):
+    """One printed sheet. Its serial is printed on it and inside its QR code."""
+
+    class Status(models.TextChoices):
+        ISSUED = "issued", "Issued"
+        RETURNED = "returned", "Returned and tallied"
+        TRANSCRIBED = "transcribed", "Transcribed"
+
+    petition = models.ForeignKey("Petition", on_delete=models.PROTECT, related_name="sheets")
+    serial = models.CharField(max_length=20, unique=True)
+    # The petition's running sheet number, from which the serial is made.
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    # The privacy notice printed on the sheet: its rows were given under it.
+    notice = models.ForeignKey(
+        "PrivacyNotice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A sheet downloaded from the public page has no serial until it comes back.
+    downloaded = models.BooleanField(default=False)
+    rows = models.PositiveSmallIntegerField(default=10)
+    issued_to = models.CharField(max_length=200, blank=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
+    # The number of signed rows counted when it came back. It counts at once,
+    # until the transcription is complete and the rows count instead.
+    tally = models.PositiveSmallIntegerField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    transcribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "paper_sheet"  # its table since before it moved to the core
+        indexes = [models.Index(fields=["petition", "status"], name="sheet_status_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "sequence"], name="one_sheet_per_sequence")
+        ]
+
+    def __str__(self):
+        return self.serial
+
+    def clean(self):
+        if self.tally is not None and self.tally > self.rows:
+            raise ValidationError(
+                {"tally": f"This sheet has {self.rows} rows: the tally cannot be more."}
+            )
+
+    @property
+    def transcription_complete(self) -> bool:
+        return self.transcribed_at is not None
+
+
+class PaperColumns(models.Model):
+    """The columns the petition's paper sheet actually has.
+
+    Sheets printed by SignMe follow the target's scheme, but a petition often
+    starts on a sheet someone designed themselves (the reference sheet has no
+    address column). The organiser records that sheet's columns here so the
+    compliance check can warn before more are handed out."""
+
+    petition = models.OneToOneField(
+        "Petition", on_delete=models.CASCADE, related_name="paper_columns"
+    )
+    name = models.BooleanField("Full name", default=True)
+    address = models.BooleanField("Address", default=True)
+    postcode = models.BooleanField("Postcode", default=True)
+    email = models.BooleanField("Email address", default=True)
+    signature = models.BooleanField("Signature", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "submissions_papercolumns"  # its table since before it moved
+        verbose_name_plural = "paper columns"
+
+    def __str__(self):
+        return f"Paper columns of petition {self.petition_id}"
 
 
 class Channel(models.TextChoices):
@@ -273,7 +362,7 @@ class Signature(models.Model):
     eligible = models.BooleanField(null=True, help_text="The signer's answer to the question.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     sheet = models.ForeignKey(
-        "paper.Sheet", null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+        "Sheet", null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
     )
     sheet_row = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

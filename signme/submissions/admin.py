@@ -1,15 +1,17 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from signme.petitions.models import Target
+from signme.petitions.access import petitions_run_by
 
-from .models import Outcome, PaperColumns, Submission
-from .presets import all_presets, apply_preset
+from .models import Outcome, Submission
 
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["petition", "made_at", "made_by", "online", "paper", "paper_tallied", "status"]
     readonly_fields = [f.name for f in Submission._meta.fields]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(petition__in=petitions_run_by(request.user))
 
     def has_add_permission(self, request):
         return False
@@ -22,27 +24,5 @@ class SubmissionAdmin(admin.ModelAdmin):
 class OutcomeAdmin(admin.ModelAdmin):
     list_display = ["petition", "submitted_on", "response_on", "debate_on"]
 
-
-@admin.register(PaperColumns)
-class PaperColumnsAdmin(admin.ModelAdmin):
-    list_display = ["petition", "name", "address", "postcode", "email", "signature"]
-
-
-def _preset_action(slug, label):
-    def action(modeladmin, request, queryset):
-        for target in queryset:
-            apply_preset(target, slug)
-        messages.success(request, f"Loaded {label} into {queryset.count()} target(s).")
-
-    action.__name__ = f"load_preset_{slug.replace('-', '_')}"
-    action.short_description = f"Load the preset scheme of {label}"
-    return action
-
-
-# The petitions app owns Target's admin; add one action per preset to it.
-_target_admin = admin.site._registry.get(Target)
-if _target_admin is not None:
-    _target_admin.actions = [
-        *(_target_admin.actions or []),
-        *(_preset_action(p.slug, p.name) for p in all_presets()),
-    ]
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(petition__in=petitions_run_by(request.user))

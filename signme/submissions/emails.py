@@ -2,53 +2,44 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.urls import reverse
 
-from signme.mailing.emails import render_kind
+from signme.mailing.bulk import list_headers, sender
+from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
-from signme.mailing.registry import Rendered, renderer
-from signme.petitions.models import Membership, Signature, ThresholdReached
+from signme.people.contact import may_contact
+from signme.people.links import unsubscribe_url
+from signme.petitions.access import organisers_of
+from signme.petitions.models import Signature, ThresholdReached
 
 from .models import Outcome
 
 
 def organiser_emails(petition) -> list[str]:
-    users = (
-        Membership.objects.filter(
-            organisation_id=petition.organisation_id, role=Membership.Role.ORGANISER
-        )
-        .select_related("user")
-        .order_by("user_id")
-    )
     found = []
-    for m in users:
+    for m in organisers_of(petition.organisation_id):
         address = m.user.email or (m.user.username if "@" in m.user.username else "")
         if address and address not in found:
             found.append(address)
     return found
 
 
-@receiver(post_save, sender=ThresholdReached)
-def tell_organisers_threshold_reached(sender, instance, created, raw=False, **kwargs):
-    """Runs inside the transaction that records the threshold (get_or_create),
-    so the email is queued exactly when the row is stored."""
-    if not created or raw:
-        return
-    petition = instance.petition
+def tell_organisers_threshold_reached(reached: ThresholdReached) -> None:
+    """Queue the news to every organiser. Call it in the transaction that
+    records the threshold, so the email is queued exactly when the row is."""
+    petition = reached.petition
     context = {
         "petition": petition,
-        "threshold": instance.threshold,
-        "reached": instance,
+        "threshold": reached.threshold,
+        "reached": reached,
         "target": petition.target,
         "organise_url": settings.BASE_URL + reverse("organise_petition", args=[petition.number]),
     }
-    rendered = render_kind("threshold_reached", context)
+    rendered = render_templates("submissions/emails/threshold_reached", context)
     with transaction.atomic():
         for address in organiser_emails(petition):
             queue_email(
-                "threshold_reached",
+                EmailKind.THRESHOLD_REACHED,
                 address,
                 petition=petition,
                 subject=rendered.subject,
@@ -57,12 +48,7 @@ def tell_organisers_threshold_reached(sender, instance, created, raw=False, **kw
             )
 
 
-@renderer("petition_outcome")
 def petition_outcome(row) -> Rendered | None:
-    from signme.mailing.campaigns import list_headers, sender
-    from signme.people.contact import may_contact
-    from signme.people.links import unsubscribe_url
-
     signature: Signature | None = row.signature
     if signature is None or signature.erased_at or not signature.email_canonical:
         return None
@@ -75,8 +61,8 @@ def petition_outcome(row) -> Rendered | None:
     if outcome is None or outcome.is_empty:
         return None
     url = unsubscribe_url(signature.pk)
-    rendered = render_kind(
-        "petition_outcome",
+    rendered = render_templates(
+        "submissions/emails/petition_outcome",
         {
             "petition": petition,
             "organisation": organisation,

@@ -1,9 +1,10 @@
 from django import forms
 
-from signme.petitions.models import Target, Threshold
+from signme.petitions.models import PaperColumns, Target, Threshold
+from signme.petitions.presets import all_presets
+from signme.petitions.schemes import SCHEME_FIELDS
 
-from .models import Outcome, PaperColumns
-from .presets import SCHEME_FIELDS, all_presets
+from .models import Outcome
 
 
 class SchemeForm(forms.ModelForm):

@@ -1,31 +1,12 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 
 
-class PaperColumns(models.Model):
-    """The columns the petition's paper sheet actually has.
-
-    Sheets printed by SignMe follow the target's scheme, but a petition often
-    starts on a sheet someone designed themselves (the reference sheet has no
-    address column). The organiser records that sheet's columns here so the
-    compliance check can warn before more are handed out."""
-
-    petition = models.OneToOneField(
-        "petitions.Petition", on_delete=models.CASCADE, related_name="paper_columns"
-    )
-    name = models.BooleanField("Full name", default=True)
-    address = models.BooleanField("Address", default=True)
-    postcode = models.BooleanField("Postcode", default=True)
-    email = models.BooleanField("Email address", default=True)
-    signature = models.BooleanField("Signature", default=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name_plural = "paper columns"
-
-    def __str__(self):
-        return f"Paper columns of petition {self.petition_id}"
+def public_status_key(petition_id: int) -> str:
+    """The cached thresholds-and-outcome block of the public page (public.py)."""
+    return f"public-status:{petition_id}"
 
 
 class Submission(models.Model):
@@ -101,6 +82,10 @@ class Outcome(models.Model):
 
     def __str__(self):
         return f"Outcome of petition {self.petition_id}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(public_status_key(self.petition_id))  # the public page shows it
 
     @property
     def is_empty(self) -> bool:

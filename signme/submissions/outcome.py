@@ -1,23 +1,25 @@
 """Telling signers what became of the petition."""
 
+import uuid
 from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
-from signme.audit.log import record
-from signme.mailing.models import OutboundEmail
+from signme.mailing import bulk
+from signme.mailing.kinds import EmailKind
+from signme.mailing.models import Campaign
 from signme.people.contact import Recipient, email_recipients
 from signme.petitions.models import Petition
 
 from .models import Outcome
 
 
-def outcome_recipients(petition: Petition) -> Iterator[Recipient]:
+def outcome_recipients(petition: Petition, after: int = 0) -> Iterator[Recipient]:
     """Everyone who may be emailed about this petition under the consent
     rules: verified, email consent current, not suppressed, erased or under a
     stop notice, one per person."""
-    return email_recipients(petition)
+    return email_recipients(petition, after=after)
 
 
 def outcome_is_news(outcome: Outcome) -> bool:
@@ -28,27 +30,19 @@ def outcome_is_news(outcome: Outcome) -> bool:
 
 
 def tell_signers(petition: Petition, user) -> int:
-    """Queue the outcome email to every recipient; each is rendered when sent,
-    so anyone erased or opted out in between is skipped."""
-    n = 0
-    batch = []
+    """Queue the outcome email to every recipient, through the same resumable
+    bulk path as organisers' updates, and return how many were queued. Each
+    copy is rendered when sent, so anyone erased or opted out in between is
+    skipped; if this request dies half-way the worker finishes the queuing."""
     with transaction.atomic():
-        for recipient in outcome_recipients(petition):
-            batch.append(
-                OutboundEmail(
-                    kind="petition_outcome",
-                    to=recipient.email,
-                    signature_id=recipient.signature_id,
-                    petition=petition,
-                    bulk=True,
-                )
-            )
-            if len(batch) >= 1000:
-                OutboundEmail.objects.bulk_create(batch)
-                n += len(batch)
-                batch = []
-        OutboundEmail.objects.bulk_create(batch)
-        n += len(batch)
+        campaign = Campaign.objects.create(
+            petition=petition,
+            kind=EmailKind.PETITION_OUTCOME,
+            subject=f"The outcome of petition {petition.number}",
+            body="",
+            created_by=user,
+        )
+        bulk.start_sending(campaign, user)
         Outcome.objects.filter(petition=petition).update(signers_told_at=timezone.now())
-        record(user, "send", f"outcome of petition {petition.number}", petition=petition, count=n)
-    return n
+    worker = f"outcome-{uuid.uuid4().hex[:8]}"
+    return bulk.fan_out(worker, outcome_recipients, budget=None, campaign_id=campaign.pk)

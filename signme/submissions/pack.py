@@ -33,10 +33,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from signme.lib.fonts import SANS, SANS_BOLD, font_for
-from signme.paper.models import Scan, Sheet
-from signme.petitions.models import Petition, PrivacyNotice, Signature
-
-from .compliance import notice_shares_email
+from signme.paper.models import Scan
+from signme.people.suppression import email_digest, stop_notice_digests
+from signme.petitions.compliance import notice_shares_email
+from signme.petitions.models import Petition, PrivacyNotice, Sheet, Signature
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -107,8 +107,6 @@ def withheld_signatures(petition: Petition) -> tuple[int, ...]:
     """Signers who gave a stop notice: their political opinions may no longer
     be processed, so they are not handed to the target. Stop notices are
     rare; when there are none this costs one query."""
-    from signme.people.suppression import email_digest, stop_notice_digests
-
     digests = stop_notice_digests(petition.organisation_id)
     if not digests:
         return ()

@@ -2,23 +2,17 @@
 reached and the outcome."""
 
 from django.core.cache import cache
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
-from signme.petitions.models import Petition, ThresholdReached
+from signme.petitions.models import Petition
 
-from .models import Outcome
+from .models import Outcome, public_status_key
 
 _TTL = 10
 
 
-def _key(petition_id: int) -> str:
-    return f"public-status:{petition_id}"
-
-
 def public_status(petition: Petition) -> dict:
     """Cached briefly, like the petition itself: public pages take surges."""
-    status = cache.get(_key(petition.pk))
+    status = cache.get(public_status_key(petition.pk))
     if status is None:
         status = {
             "reached": list(
@@ -28,7 +22,7 @@ def public_status(petition: Petition) -> dict:
         }
         if status["outcome"] is not None and status["outcome"].is_empty:
             status["outcome"] = None
-        cache.set(_key(petition.pk), status, _TTL)
+        cache.set(public_status_key(petition.pk), status, _TTL)
     return status
 
 
@@ -47,7 +41,6 @@ def outcome_json(petition: Petition) -> dict | None:
     }
 
 
-@receiver(post_save, sender=Outcome)
-@receiver(post_save, sender=ThresholdReached)
-def _forget_public_status(sender, instance, **kwargs):
-    cache.delete(_key(instance.petition_id))
+def forget_public_status(petition_id: int) -> None:
+    """After a threshold is reached or the outcome changes: show it at once."""
+    cache.delete(public_status_key(petition_id))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from signme.audit.log import record
+from signme.audit.log import Action, record
 from signme.petitions.models import Petition
 
 from .models import Submission
@@ -64,7 +64,7 @@ def make_pack(submission: Submission, out_dir: Path | None = None, progress=None
     submission.save()
     record(
         submission.made_by,
-        "submit",
+        Action.SUBMIT,
         f"submission pack {submission.pk}: {facts.listed} listed, {facts.total} in total, "
         f"PDF sha256 {submission.pdf_sha256[:16]}…, CSV sha256 {submission.csv_sha256[:16]}…",
         petition=petition,

@@ -8,28 +8,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from signme.audit.log import record
+from signme.audit.log import Action, record
 from signme.lib.http import private_no_store, see_other
-from signme.petitions.access import staff_petition
-from signme.petitions.models import Membership, Target
+from signme.petitions.access import organisations_run_by, staff_petition, targets_run_by
+from signme.petitions.models import PaperColumns
+from signme.petitions.presets import apply_preset
 
 from .forms import OutcomeForm, PaperColumnsForm, PresetForm, SchemeForm, ThresholdFormSet
-from .models import Outcome, PaperColumns, Submission
+from .models import Outcome, Submission
 from .outcome import outcome_is_news, tell_signers
 from .pack import file_names
-from .presets import apply_preset
 from .submitting import pack_file, request_pack
-
-
-def organiser_targets(user):
-    """Targets of the petitions this user organises. A target can be shared by
-    several organisations' petitions: any of their organisers may correct it."""
-    if user.is_superuser:
-        return Target.objects.all()
-    return Target.objects.filter(
-        petition__organisation__membership__user=user,
-        petition__organisation__membership__role="organiser",
-    ).distinct()
 
 
 def _page(request, template, context, status=200):
@@ -39,21 +28,16 @@ def _page(request, template, context, status=200):
 @login_required
 @require_GET
 def targets(request):
-    if (
-        not request.user.is_superuser
-        and not Membership.objects.filter(
-            user=request.user, role=Membership.Role.ORGANISER
-        ).exists()
-    ):
+    if not organisations_run_by(request.user).exists():
         raise Http404  # volunteers have no say over a target's scheme
-    rows = organiser_targets(request.user).order_by("name")
+    rows = targets_run_by(request.user).order_by("name")
     return _page(request, "submissions/targets.html", {"targets": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_scheme(request, pk: int):
-    target = get_object_or_404(organiser_targets(request.user), pk=pk)
+    target = get_object_or_404(targets_run_by(request.user), pk=pk)
     if request.method == "POST":
         form = SchemeForm(request.POST, instance=target, prefix="scheme")
         thresholds = ThresholdFormSet(request.POST, instance=target, prefix="thresholds")
@@ -82,7 +66,7 @@ def target_scheme(request, pk: int):
 @login_required
 @require_POST
 def target_preset(request, pk: int):
-    target = get_object_or_404(organiser_targets(request.user), pk=pk)
+    target = get_object_or_404(targets_run_by(request.user), pk=pk)
     form = PresetForm(request.POST)
     if not form.is_valid():
         context = {
@@ -147,7 +131,7 @@ def submission_file(request, number: int, pk: int, kind: str):
     if kind != "manifest":
         record(
             request.user,
-            "export",
+            Action.EXPORT,
             f"{kind.upper()} of submission pack {submission.pk}",
             petition=petition,
             count=submission.listed,

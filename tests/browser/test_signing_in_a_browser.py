@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_petition(transactional_db):
-    from signme.petitions.demo import load_demo
+    from signme.web.demo import load_demo
 
     return load_demo(username="organiser@example.org", password="organiser-pass-1")
 

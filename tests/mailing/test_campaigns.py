@@ -2,10 +2,11 @@
 
 import pytest
 
-from signme.mailing.campaigns import fan_out, finish_sent_campaigns, progress
+from signme.mailing.bulk import finish_sent_campaigns, progress
 from signme.mailing.models import Campaign, OutboundEmail
 from signme.mailing.outbox import deliver_all
 from signme.people.preferences import stop_contact
+from signme.updates.campaigns import fan_out
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import deliver_all
+from signme.petitions.links import confirm_token
 from signme.petitions.models import Signature
-from signme.petitions.views import confirm_token
 
 
 def test_a_delivered_email_whose_link_was_used_is_not_called_withdrawn(

@@ -4,8 +4,8 @@ import threading
 
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import claim_batch, deliver_all, deliver_batch, queue_email
+from signme.petitions.links import confirm_token
 from signme.petitions.models import Signature
-from signme.petitions.views import confirm_token
 
 
 def test_confirmation_email_is_delivered_with_a_working_link(client, sign, smtp):

@@ -1,6 +1,6 @@
 """Issuing numbered sheets from the organiser pages."""
 
-from signme.paper.models import Sheet
+from signme.petitions.models import Sheet
 
 URL = "/organise/petitions/1500/paper/"
 

@@ -1,7 +1,6 @@
 """A signature made online through a sheet's QR code is credited to the sheet."""
 
-from signme.paper.models import Sheet
-from signme.petitions.models import Signature
+from signme.petitions.models import Sheet, Signature
 
 
 def test_qr_link_of_a_sheet_opens_the_petition_with_its_serial(client, sheets):

@@ -4,11 +4,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from signme.paper.models import Sheet
 from signme.paper.pdf import render_sheets
 from signme.paper.sheets import issue_sheets
 from signme.petitions.counting import get_counts
-from signme.petitions.models import Petition
+from signme.petitions.models import Petition, Sheet
 
 from .synthetic import as_scanned, fill_rows, image_file, pdf_to_images
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from signme.paper.models import Sheet
+from signme.petitions.models import Sheet
 
 
 def run(*args):

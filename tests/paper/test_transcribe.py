@@ -6,9 +6,9 @@ import pytest
 
 from signme.audit.models import AuditEvent
 from signme.mailing.models import OutboundEmail
-from signme.paper.models import RowMark, Sheet
+from signme.paper.models import RowMark
 from signme.petitions.counting import get_counts
-from signme.petitions.models import Consent, PrivacyNotice, Signature
+from signme.petitions.models import Consent, PrivacyNotice, Sheet, Signature
 
 
 def url(sheet, tail=""):

@@ -2,9 +2,10 @@
 
 from django.utils import timezone
 
+from signme.lib.phones import normalise_phone
 from signme.people.contact import current_consents, email_recipients, may_contact
 from signme.people.models import Suppression
-from signme.people.suppression import is_suppressed, normalise_phone, suppress
+from signme.people.suppression import is_suppressed, suppress
 from signme.petitions.models import Consent, Signature
 
 

@@ -4,10 +4,10 @@ import re
 
 from django.test import Client
 
-from signme.mailing.campaigns import fan_out
 from signme.mailing.outbox import deliver_all
 from signme.petitions.counting import compute_counts
 from signme.petitions.models import Signature
+from signme.updates.campaigns import fan_out
 
 
 def _link(msg, pattern):

@@ -1,6 +1,9 @@
 """/organise/requests/ and /organise/audit/: organisers of the organisation only."""
 
+import pytest
+
 from signme.audit import log as audit
+from signme.audit.models import AuditEvent
 from signme.mailing.outbox import deliver_all
 from signme.people.models import RightsRequest
 
@@ -42,8 +45,12 @@ def test_signed_out_visitors_are_sent_to_log_in(client, db):
 def test_the_audit_log_shows_only_the_organisations_events(client, petition, organiser, outsider):
     from signme.petitions.models import Petition
 
-    audit.record(organiser, "export", "signatures of petition 1500", petition=petition, count=3)
-    audit.record(outsider, "erase", "signature 9", petition=Petition.objects.get(number=77))
+    audit.record(
+        organiser, audit.Action.EXPORT, "signatures of petition 1500", petition=petition, count=3
+    )
+    audit.record(
+        outsider, audit.Action.ERASE, "signature 9", petition=Petition.objects.get(number=77)
+    )
     client.force_login(organiser)
     page = client.get("/organise/audit/")
     assert b"signatures of petition 1500" in page.content
@@ -53,7 +60,9 @@ def test_the_audit_log_shows_only_the_organisations_events(client, petition, org
 def test_the_audit_admin_is_read_only(client, petition, organiser):
     from django.contrib.auth import get_user_model
 
-    event = audit.record(organiser, "export", "signatures of petition 1500", petition=petition)
+    event = audit.record(
+        organiser, audit.Action.EXPORT, "signatures of petition 1500", petition=petition
+    )
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw-123456")
     client.force_login(admin)
     assert client.get("/admin/audit/auditevent/").status_code == 200
@@ -61,3 +70,9 @@ def test_the_audit_admin_is_read_only(client, petition, organiser):
     response = client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     event.refresh_from_db()
+
+
+def test_an_audit_action_outside_the_list_is_refused_and_nothing_is_logged(organiser, petition):
+    with pytest.raises(TypeError, match="AuditEvent.Action"):
+        audit.record(organiser, "exported", "signatures of petition 1500", petition=petition)
+    assert not AuditEvent.objects.exists()

@@ -87,7 +87,7 @@ def test_an_expired_token_says_so(client, signer, settings, petition):
 
 
 def test_a_confirmation_token_is_not_an_unsubscribe_token(client, signer, petition):
-    from signme.petitions.views import confirm_token
+    from signme.petitions.links import confirm_token
 
     s = signer()
     response = client.post(f"/unsubscribe/{confirm_token(s)}", {"List-Unsubscribe": "One-Click"})

@@ -4,8 +4,8 @@ from django.core import signing
 
 from signme.lib.tokens import make_token
 from signme.petitions.counting import compute_counts
+from signme.petitions.links import confirm_token
 from signme.petitions.models import Signature
-from signme.petitions.views import confirm_token
 
 
 def test_get_shows_a_button_and_changes_nothing(client, sign):

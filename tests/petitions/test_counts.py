@@ -3,14 +3,13 @@
 from django.core.cache import cache
 from django.utils import timezone
 
-from signme.paper.models import Sheet
 from signme.petitions.counting import (
     compute_counts,
     forget_counts,
     get_counts,
-    refresh_open_petitions,
 )
-from signme.petitions.models import PetitionCount, Signature, ThresholdReached
+from signme.petitions.models import PetitionCount, Sheet, Signature, ThresholdReached
+from signme.web.events import refresh_counts
 
 
 def add_signatures(petition, n, source="web", status="verified", sheet=None, start=0):
@@ -88,7 +87,7 @@ def test_a_stale_count_is_recomputed_from_the_rows(petition, settings):
 
 def test_petition_json_lists_thresholds_with_the_date_reached(client, petition):
     add_signatures(petition, 20)
-    refresh_open_petitions()
+    refresh_counts()
     data = client.get("/petitions/1500.json").json()
     assert data["title"] == "Stop the Closure of Norfolk Children Centres"
     assert data["signature_count"] == 20
@@ -101,8 +100,8 @@ def test_petition_json_lists_thresholds_with_the_date_reached(client, petition):
 
 def test_a_threshold_is_recorded_once(petition):
     add_signatures(petition, 25)
-    refresh_open_petitions()
-    refresh_open_petitions()
+    refresh_counts()
+    refresh_counts()
     assert ThresholdReached.objects.filter(petition=petition).count() == 1
 
 
@@ -121,13 +120,13 @@ def test_qr_code_is_an_svg_of_the_short_link(client, petition):
 
 
 def test_requests_read_the_stored_aggregate_and_signing_never_writes_it(client, sign, petition):
-    refresh_open_petitions()
+    refresh_counts()
     stored = PetitionCount.objects.get(petition=petition)
     sign()
     Signature.objects.update(status="verified")
     assert PetitionCount.objects.get(petition=petition).updated_at == stored.updated_at
     assert client.get("/petitions/1500/count.json").json()["signature_count"] == 0
-    refresh_open_petitions()  # the worker's next round
+    refresh_counts()  # the worker's next round
     cache.clear()
     assert client.get("/petitions/1500/count.json").json()["signature_count"] == 1
 

@@ -4,8 +4,7 @@ import pytest
 from django.utils import timezone
 
 from signme.mailing.models import OutboundEmail
-from signme.paper.models import Sheet
-from signme.petitions.models import Consent, Petition, Signature
+from signme.petitions.models import Consent, Petition, Sheet, Signature
 from tests.conftest import signer_data
 
 

@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from signme.paper.models import Scan, Sheet
-from signme.petitions.models import Consent, Signature
+from signme.paper.models import Scan
+from signme.petitions.models import Consent, Sheet, Signature
 
 START = timezone.make_aware(datetime(2026, 10, 1, 9, 0))
 

@@ -1,6 +1,5 @@
-from signme.petitions.models import PrivacyNotice
-from signme.submissions.compliance import compliance_warnings
-from signme.submissions.models import PaperColumns
+from signme.petitions.compliance import compliance_warnings
+from signme.petitions.models import PaperColumns, PrivacyNotice
 
 
 def codes(petition):

@@ -5,8 +5,7 @@ import subprocess
 from pypdf import PdfReader
 
 from signme.lib.fonts import missing_glyphs
-from signme.paper.models import Sheet
-from signme.petitions.models import Signature
+from signme.petitions.models import Sheet, Signature
 from signme.submissions.pack import build_pack, file_names, neutralise
 
 from .conftest import add_sheet, add_signature

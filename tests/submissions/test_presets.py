@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from signme.petitions.models import Target
-from signme.submissions.presets import all_presets, apply_preset
+from signme.petitions.presets import all_presets, apply_preset
 
 
 def test_every_preset_says_when_its_facts_were_checked_and_where_from():

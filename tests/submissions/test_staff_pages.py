@@ -1,9 +1,9 @@
 import hashlib
 
 from signme.audit.models import AuditEvent
-from signme.petitions.models import Target, Threshold
+from signme.petitions.models import PaperColumns, Target, Threshold
 from signme.submissions import submitting
-from signme.submissions.models import PaperColumns, Submission
+from signme.submissions.models import Submission
 
 from .conftest import add_signature
 

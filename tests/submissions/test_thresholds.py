@@ -1,7 +1,8 @@
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import deliver_all
-from signme.petitions.counting import record_thresholds, refresh_open_petitions
+from signme.petitions.counting import record_thresholds
 from signme.petitions.models import ThresholdReached
+from signme.web.events import refresh_counts
 
 from .conftest import add_signature
 
@@ -9,8 +10,8 @@ from .conftest import add_signature
 def test_crossing_a_threshold_emails_the_organisers_once(petition, organiser, smtp):
     for i in range(20):
         add_signature(petition, i)
-    refresh_open_petitions()
-    refresh_open_petitions()
+    refresh_counts()
+    refresh_counts()
     assert ThresholdReached.objects.filter(petition=petition).count() == 1
     rows = OutboundEmail.objects.filter(kind="threshold_reached")
     assert [r.to for r in rows] == ["organiser@example.org"]
@@ -32,7 +33,7 @@ def test_below_a_threshold_nobody_is_emailed(petition, organiser):
 def test_public_page_says_what_happens_next_once_a_threshold_is_reached(client, petition):
     for i in range(20):
         add_signature(petition, i)
-    refresh_open_petitions()
+    refresh_counts()
     html = client.get("/petitions/1500/").content.decode()
     assert "What happens next" in html
     assert "This petition reached 20 signatures on" in html

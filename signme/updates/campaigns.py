@@ -1,0 +1,120 @@
+"""Organisers' updates to signers: compose, test, send, and render each copy.
+
+Sending goes through the one bulk path (signme.mailing.bulk); who may be
+emailed is people's rule (signme.people.contact)."""
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from signme.mailing import bulk
+from signme.mailing.kinds import EmailKind, Rendered
+from signme.mailing.models import Campaign, OutboundEmail
+from signme.people.contact import email_recipients, may_contact
+from signme.people.links import unsubscribe_url
+
+_LINK = "@@UNSUBSCRIBE_URL@@"
+
+
+def parts(campaign: Campaign, test: bool = False) -> tuple[str, str]:
+    """The text and HTML bodies, with a placeholder for each person's own
+    unsubscribe link."""
+    petition = campaign.petition
+    context = {
+        "campaign": campaign,
+        "petition": petition,
+        "organisation": petition.organisation,
+        "unsubscribe_url": _LINK,
+        "test": test,
+        "base_url": settings.BASE_URL,
+    }
+    return (
+        render_to_string("updates/emails/organiser_update.txt", context),
+        render_to_string("updates/emails/organiser_update.html", context),
+    )
+
+
+def preview_text(campaign: Campaign) -> str:
+    text, _ = parts(campaign)
+    return text.replace(_LINK, "(their own unsubscribe link)")
+
+
+# Rendered once per campaign and process: 100,000 emails differ only in their
+# unsubscribe link. Safe to cache because a campaign cannot change once queued
+# (the worker only renders queued campaigns; drafts are rendered afresh).
+_cache: dict[int, tuple] = {}
+
+
+def _cached(campaign_id: int):
+    hit = _cache.get(campaign_id)
+    if hit is None:
+        campaign = Campaign.objects.select_related("petition__organisation").get(pk=campaign_id)
+        text, html = parts(campaign)
+        hit = (campaign, text, html)
+        if len(_cache) > 32:
+            _cache.clear()
+        _cache[campaign_id] = hit
+    return hit
+
+
+def forget_rendered() -> None:
+    """Tests reuse campaign ids across a rolled-back database."""
+    _cache.clear()
+
+
+def organiser_update(row) -> Rendered | None:
+    campaign, text, html = _cached(row.campaign_id)
+    signature = row.signature
+    organisation = campaign.petition.organisation
+    if signature is None or signature.erased_at or not signature.email_canonical:
+        return None
+    if not may_contact(organisation.pk, signature.email_canonical, "email", signature.phone):
+        return None
+    url = unsubscribe_url(signature.pk)
+    return Rendered(
+        subject=campaign.subject,
+        text=text.replace(_LINK, url),
+        html=html.replace(_LINK, url),
+        headers=bulk.list_headers(organisation, url),
+        from_email=bulk.sender(organisation),
+    )
+
+
+def organiser_update_test(row) -> Rendered | None:
+    campaign = Campaign.objects.select_related("petition__organisation").get(pk=row.campaign_id)
+    organisation = campaign.petition.organisation
+    text, html = parts(campaign, test=True)
+    url = settings.BASE_URL + "/unsubscribe/test"
+    return Rendered(
+        subject=f"[Test] {campaign.subject}",
+        text=text.replace(_LINK, url),
+        html=html.replace(_LINK, url),
+        headers=bulk.list_headers(organisation, url),
+        from_email=bulk.sender(organisation),
+    )
+
+
+def send_test(campaign: Campaign, to: str) -> OutboundEmail:
+    with transaction.atomic():
+        row = OutboundEmail.objects.create(
+            kind=EmailKind.ORGANISER_UPDATE_TEST,
+            to=to,
+            campaign=campaign,
+            petition=campaign.petition,
+        )
+        Campaign.objects.filter(pk=campaign.pk).update(test_sent_at=timezone.now())
+    return row
+
+
+def start_sending(campaign: Campaign, user=None) -> bool:
+    return bulk.start_sending(campaign, user)
+
+
+def fan_out(worker_id: str, budget: int | None = 5000, on_progress=None) -> int:
+    """Worker job: queue the next slice of whichever campaign is waiting."""
+    return bulk.fan_out(worker_id, email_recipients, budget=budget, on_progress=on_progress)
+
+
+def updates_of(petition):
+    return Campaign.objects.filter(petition=petition, kind=EmailKind.ORGANISER_UPDATE)

@@ -1,0 +1,37 @@
+"""What happens when something happens, in one place.
+
+- A signature is confirmed: its status changes; the worker's next count picks
+  it up (petitions.signing.confirm).
+- A threshold is reached: the row is recorded, organisers are emailed in the
+  same transaction, and the public page shows it at once (below).
+- A person is erased: people.rights.erase_signatures blanks their details,
+  drops email queued to them and keeps them suppressed.
+"""
+
+from django.db import transaction
+
+from signme.petitions.counting import record_thresholds, store_counts
+from signme.petitions.models import Petition
+from signme.submissions.emails import tell_organisers_threshold_reached
+from signme.submissions.public import forget_public_status
+
+
+def refresh_counts() -> int:
+    """Worker job: aggregate the counts of petitions still collecting, and
+    act on thresholds reached."""
+    n = 0
+    for petition in Petition.objects.filter(status=Petition.Status.OPEN).select_related("target"):
+        counts = store_counts(petition.pk)
+        check_thresholds(petition, counts)
+        n += 1
+    return n
+
+
+def check_thresholds(petition: Petition, counts=None) -> list:
+    with transaction.atomic():
+        reached = record_thresholds(petition, counts)
+        for r in reached:
+            tell_organisers_threshold_reached(r)
+    if reached:
+        forget_public_status(petition.pk)
+    return reached

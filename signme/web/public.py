@@ -1,0 +1,257 @@
+"""The public pages: the petition and its form, confirmation, the JSON, the
+QR code and the list of open petitions. Read storms land here, so each page
+is cacheable by a proxy and by us."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from signme.lib.http import (
+    client_ip,
+    cross_site_post,
+    over_rate_limit,
+    private_no_store,
+    public_cache,
+    see_other,
+)
+from signme.lib.qr import qr_svg
+from signme.lib.tokens import BadToken
+from signme.petitions.access import public_petition
+from signme.petitions.cache import page_cache_key
+from signme.petitions.counting import Counts, get_counts
+from signme.petitions.forms import SignForm
+from signme.petitions.links import form_token, read_confirm_token, read_form_token
+from signme.petitions.models import Petition, Signature
+from signme.petitions.signing import confirm as confirm_signature
+from signme.petitions.signing import signature_to_confirm, store_online_signature
+from signme.submissions.public import outcome_json, public_status
+
+
+@require_safe
+def short_link(request, number: int):
+    url = reverse("petition", args=[number])
+    if request.META.get("QUERY_STRING"):
+        url += "?" + request.META["QUERY_STRING"]
+    return public_cache(redirect(url, permanent=False), max_age=3600)
+
+
+def _progress(petition: Petition, counts: Counts) -> dict:
+    """The next threshold of the target's scheme (or the goal) and how far along."""
+    total = counts.total
+    steps = [(t.count, t.triggers) for t in petition.cached_thresholds]
+    if petition.goal:
+        steps.append((petition.goal, "the organisers' goal"))
+    steps.sort()
+    for count, triggers in steps:
+        if total < count:
+            return {
+                "next": count,
+                "triggers": triggers,
+                "percent": min(100, int(total * 100 / count)),
+                "remaining": count - total,
+            }
+    return {"next": None, "percent": 100}
+
+
+def _page(request, petition: Petition, form: SignForm, status: int = 200):
+    counts = get_counts(petition.pk)
+    context = {
+        "petition": petition,
+        "target": petition.target,
+        "notice": petition.cached_notice,
+        "thresholds": petition.cached_thresholds,
+        "counts": counts,
+        "progress": _progress(petition, counts),
+        "form": form,
+        "accepting": petition.is_accepting(),
+        "closed_reason": petition.closed_reason(),
+        "public_status": public_status(petition),
+    }
+    return render(request, "web/petition.html", context, status=status)
+
+
+@require_safe
+def petition_page(request, number: int):
+    sheet = request.GET.get("sheet", "")[:20]
+    # The page holds no per-visitor state (see sign()), so any proxy may cache
+    # it, and so do we: during a surge most requests are this page, and the
+    # HTML for everyone without a staff session is the same for a few seconds.
+    anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+    key = page_cache_key(number, sheet)
+    if anonymous and (html := cache.get(key)) is not None:
+        return public_cache(HttpResponse(html))
+    petition = public_petition(number)
+    form = SignForm(
+        petition=petition,
+        initial={"form_token": form_token(petition.number), "sheet": sheet},
+    )
+    response = _page(request, petition, form)
+    if anonymous:
+        cache.set(key, response.content, settings.PAGE_CACHE_TTL)
+    return public_cache(response)
+
+
+def _error(request, petition, status: int, title: str, message: str):
+    response = render(
+        request,
+        "web/problem.html",
+        {"petition": petition, "title": title, "message": message},
+        status=status,
+    )
+    return private_no_store(response)
+
+
+@csrf_exempt
+@require_POST
+def sign(request, number: int):
+    """Take a signature. Protected against forged cross-site posts by the
+    browser's own Sec-Fetch-Site and Origin headers plus a signed form token,
+    instead of Django's per-visitor cookie: that cookie would make every
+    petition page uncacheable, and a surge is mostly page views."""
+    petition = public_petition(number)
+    if cross_site_post(request):
+        return _error(
+            request, petition, 403, "This form was sent from another website",
+            "For your safety we only accept signatures sent from this petition's own page.",
+        )  # fmt: skip
+    try:
+        # A token from another petition's page is as good as none.
+        token_ok = read_form_token(request.POST.get("form_token", "")) == petition.number
+    except BadToken:
+        token_ok = False
+    if not token_ok:
+        return _error(
+            request, petition, 403, "This form has expired",
+            "Go back to the petition, reload the page and sign again. Nothing was saved.",
+        )  # fmt: skip
+    if not petition.is_accepting():
+        return _error(request, petition, 403, "Not accepting signatures",
+                      petition.closed_reason())  # fmt: skip
+    if over_rate_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
+        response = _error(
+            request, petition, 429, "Too many signatures from your network",
+            "Wait a minute, then try again. Nothing was saved.",
+        )  # fmt: skip
+        response["Retry-After"] = "60"
+        return response
+
+    form = SignForm(request.POST, petition=petition)
+    if not form.is_valid():
+        return private_no_store(_page(request, petition, form, status=400))
+
+    store_online_signature(petition, form.cleaned_data)
+    return see_other(reverse("signed", args=[petition.number]))
+
+
+@require_safe
+def signed(request, number: int):
+    petition = public_petition(number)
+    return public_cache(render(request, "web/signed.html", {"petition": petition}))
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token: str):
+    """GET only shows a button: mail scanners follow links, and a GET must not
+    sign anyone's name to anything."""
+    try:
+        signature_id = read_confirm_token(token)
+    except BadToken as e:
+        expired = str(e) == "expired"
+        response = render(
+            request,
+            "web/confirm_invalid.html",
+            {"expired": expired},
+            status=410 if expired else 404,
+        )
+        return private_no_store(response)
+    signature = signature_to_confirm(signature_id)
+    if signature is None:
+        response = render(request, "web/confirm_invalid.html", {"expired": False}, status=404)
+        return private_no_store(response)
+    petition = signature.petition
+    if request.method == "POST" and signature.status == Signature.Status.PENDING:
+        confirm_signature(signature)
+        return see_other(reverse("confirm", args=[token]))
+    template = (
+        "web/confirmed.html"
+        if signature.status == Signature.Status.VERIFIED
+        else "web/confirm.html"
+    )
+    return private_no_store(render(request, template, {"petition": petition, "token": token}))
+
+
+def _public_or_404(number: int) -> Petition:
+    petition = public_petition(number)
+    if petition.status == Petition.Status.DRAFT:
+        raise Http404
+    return petition
+
+
+@require_safe
+def count_json(request, number: int):
+    petition = _public_or_404(number)
+    counts = get_counts(petition.pk)
+    data = {
+        "number": petition.number,
+        "signature_count": counts.total,
+        "online": counts.online,
+        "paper": counts.paper,
+        "updated_at": counts.updated_at,
+    }
+    return public_cache(JsonResponse(data))
+
+
+@require_safe
+def petition_json(request, number: int):
+    petition = _public_or_404(number)
+    counts = get_counts(petition.pk)
+    reached = {r.threshold_id: r.reached_at for r in petition.reached.all()}
+    data = {
+        "number": petition.number,
+        "url": settings.BASE_URL + petition.get_absolute_url(),
+        "short_url": petition.short_url,
+        "title": petition.title,
+        "statement": petition.statement,
+        "body_html": petition.body_html,
+        "status": petition.status,
+        "opens_at": petition.opens_at,
+        "closes_at": petition.closes_at,
+        "goal": petition.goal,
+        "organisation": petition.organisation.name,
+        "target": {"name": petition.target.name, "minimum": petition.target.minimum_signatures},
+        "signature_count": counts.total,
+        "counts": {
+            "online": counts.online,
+            "paper": counts.paper,
+            "paper_transcribed": counts.paper_transcribed,
+            "paper_tallied": counts.paper_tallied,
+        },
+        "thresholds": [
+            {"count": t.count, "triggers": t.triggers, "reached_at": reached.get(t.pk)}
+            for t in petition.cached_thresholds
+        ],
+        "outcome": outcome_json(petition),
+        "updated_at": counts.updated_at,
+    }
+    return public_cache(JsonResponse(data))
+
+
+@require_safe
+def qr(request, number: int):
+    petition = public_petition(number)
+    response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
+    return public_cache(response, max_age=86400)
+
+
+@require_safe
+def home(request):
+    petitions = (
+        Petition.objects.filter(status=Petition.Status.OPEN)
+        .select_related("target")
+        .order_by("-number")[:20]
+    )
+    return public_cache(render(request, "web/home.html", {"petitions": petitions}))
