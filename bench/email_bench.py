@@ -106,6 +106,7 @@ def main() -> int:
                 address="1 High Street",
                 postcode="NR1 1AA",
                 status="verified",
+                validity="counted",
                 verified_at=now,
                 notice=notice,
             )

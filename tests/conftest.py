@@ -20,6 +20,8 @@ from signme.lib.emails import canonical_email
 from signme.mailing.models import OutboundEmail
 from signme.petitions.cache import forget_all
 from signme.petitions.models import Membership, Organisation, Petition, Signature, Target
+from signme.petitions.signing import confirm as confirm_signature
+from signme.petitions.validity import settle
 from signme.updates.campaigns import forget_rendered
 from signme.web.demo import load_demo
 
@@ -104,6 +106,13 @@ def sign(client, petition):
     return _sign
 
 
+def settle_verified(signatures) -> None:
+    """Mark these signatures confirmed, as the confirmation link would, and
+    decide whether they count."""
+    signatures.update(status="verified", verified_at=timezone.now())
+    settle(signatures)
+
+
 @pytest.fixture
 def signer(sign, petition):
     """A verified signer of petition 1500, who ticked the email box unless told not to."""
@@ -118,9 +127,7 @@ def signer(sign, petition):
             petition__number=number or petition.number,
             status="pending",
         )
-        Signature.objects.filter(pk=signature.pk).update(
-            status="verified", verified_at=timezone.now()
-        )
+        confirm_signature(signature)
         OutboundEmail.objects.filter(kind="confirm_signature").delete()
         signature.refresh_from_db()
         return signature

@@ -12,6 +12,7 @@ description of the schema.
 from collections.abc import Iterable, Mapping
 
 from django.db import connections
+from django.db.models.expressions import DatabaseDefault
 
 
 class FastInsert:
@@ -36,6 +37,8 @@ class FastInsert:
                 value = values[f.attname]
             else:
                 value = f.get_default()  # callable defaults (now(), dict) run per row
+                if isinstance(value, DatabaseDefault):
+                    value = f.db_default  # a plain value: this insert names every column
             if hasattr(value, "pk"):  # a model instance given for a foreign key
                 value = value.pk
             row.append(f.get_db_prep_save(value, connection))

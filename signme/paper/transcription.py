@@ -19,6 +19,7 @@ from signme.petitions.consent import CHANNELS, consent_wording
 from signme.petitions.counting import forget_counts
 from signme.petitions.forms import clean_text
 from signme.petitions.models import Consent, Sheet, Signature
+from signme.petitions.validity import settle
 
 from .models import RowMark
 
@@ -239,7 +240,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         None,
         data["email_canonical"],
     )
-    superseded = None
+    superseded = kept_apart_from = None
     if decision == "same" and matches:
         first = matches[0]
         if first.status == Signature.Status.PENDING:
@@ -249,7 +250,9 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
             Signature.objects.filter(pk=first.pk).update(status=Signature.Status.DUPLICATE)
         else:
             status, duplicate_of = Signature.Status.DUPLICATE, first
-    elif decision == "different" and email_canonical:
+    elif decision == "different" and matches:
+        kept_apart_from = matches[0]
+    if decision == "different" and email_canonical:
         # Two people sharing one address (a couple, say): the address stays on
         # record for contact, but cannot be the identity key of both.
         if any(
@@ -270,6 +273,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         sheet_row=row,
         status=status,
         duplicate_of=duplicate_of,
+        kept_apart_from=kept_apart_from,
         notice=notice,
         entered_by=user,
         created_at=now,
@@ -277,6 +281,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     )
     if superseded is not None:
         Signature.objects.filter(pk=superseded.pk).update(duplicate_of=signature)
+    settle(Signature.objects.filter(pk__in=[signature.pk, getattr(superseded, "pk", None)]))
     Consent.objects.bulk_create(
         Consent(
             signature=signature,

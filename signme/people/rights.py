@@ -227,6 +227,7 @@ def erase_signatures(signatures, reason: str | None) -> int:
         address="",
         postcode="",
         phone="",
+        client_ip=None,
         erased_at=timezone.now(),
     )
 

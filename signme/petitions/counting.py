@@ -41,12 +41,12 @@ class Counts:
 def compute_counts(petition_id: int) -> Counts:
     """The exact figures, straight from the rows.
 
-    Online: verified signatures made on the web. Paper: a returned sheet counts
-    by its tally until its transcription is complete, then by its verified rows;
-    so no row is ever counted twice.
-    """
-    verified = Signature.objects.filter(
-        petition_id=petition_id, status=Signature.Status.VERIFIED
+    Only signatures whose stored validity is "counted" (validity.py). Online:
+    confirmed on the web. Paper: a returned sheet counts by its tally until its
+    transcription is complete, then by its counted rows; so no row is ever
+    counted twice."""
+    counted = Signature.objects.filter(
+        petition_id=petition_id, validity=Signature.Validity.COUNTED
     ).aggregate(
         online=Count("id", filter=Q(source=Signature.Source.WEB)),
         paper=Count(
@@ -57,8 +57,8 @@ def compute_counts(petition_id: int) -> Counts:
         petition_id=petition_id, transcribed_at=None, tally__isnull=False
     ).aggregate(n=Sum("tally"))["n"]
     return Counts(
-        online=verified["online"],
-        paper_transcribed=verified["paper"],
+        online=counted["online"],
+        paper_transcribed=counted["paper"],
         paper_tallied=tallied or 0,
         updated_at=timezone.now().astimezone(UTC).isoformat(timespec="seconds"),
     )

@@ -75,8 +75,12 @@ class SignForm(forms.Form):
         help_text="Only needed if you ticked text messages or phone calls above.",
         error_messages={"max_length": "Enter a phone number of 20 characters or fewer"},
     )
+    not_counted_ok = forms.BooleanField(required=False)
     sheet = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Hidden from people by the page's CSS and from screen readers; bots fill
+    # in every field. Filled in, the signature is held for review, not refused.
+    website = forms.CharField(required=False, max_length=200)
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +94,15 @@ class SignForm(forms.Form):
             self.fields["postcode"].label = "Postcode (optional)"
         if target.eligibility_question:
             self.fields["eligible"].label = target.eligibility_question
+            self.fields[
+                "not_counted_ok"
+            ].label = (
+                f"Sign anyway, knowing my signature is recorded but not counted for {target.name}"
+            )
         else:
             del self.fields["eligible"]
+            del self.fields["not_counted_ok"]
+        self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         org = petition.organisation.name
         for channel in CHANNELS:
             self.fields[f"consent_{channel}"] = forms.BooleanField(
@@ -153,9 +164,31 @@ class SignForm(forms.Form):
             self.add_error(
                 "phone", "Enter a phone number, or untick text messages and phone calls"
             )
+        if data.get("eligible") == "no" and "eligible" not in self.errors:
+            self._answered_no(data)
         wants_post = data.get(f"consent_{Channel.POST}")
         if wants_post and not data.get("address") and "address" not in self.errors:
             self.add_error("address", "Enter your address, or untick post")
         if data.get("email"):
             data["email_canonical"] = canonical_email(data["email"])
         return data
+
+    def _answered_no(self, data):
+        """Someone who answers no is told before signing that it will not count
+        for the target, and signs only if they still want to (or, where the
+        scheme says so, cannot sign at all)."""
+        target = self.petition.target
+        if target.refuse_ineligible:
+            self.add_error(
+                "eligible",
+                f"Only people who can answer yes can sign this petition to {target.name}",
+            )
+        elif not data.get("not_counted_ok"):
+            self.needs_not_counted_ok = True
+            self.add_error(
+                "eligible",
+                f"If you answer no, your signature is recorded but not counted for "
+                f"{target.name}. Change your answer, or tick the box below to sign anyway",
+            )
+
+    needs_not_counted_ok = False

@@ -1,6 +1,8 @@
 """Links that carry a signed token: made and read here, so the page that
 sends one and the page that reads one agree."""
 
+import time
+
 from django.conf import settings
 from django.urls import reverse
 
@@ -23,9 +25,16 @@ def read_confirm_token(token: str) -> int:
 
 
 def form_token(petition_number: int) -> str:
-    """Stands in for a CSRF cookie on the signing form (see web.public.sign)."""
-    return make_token("signform", petition_number)
+    """Stands in for a CSRF cookie on the signing form (see web.public.sign),
+    and says when the form was made, for the too-fast-to-be-a-person check."""
+    return make_token("signform", [petition_number, int(time.time() * 1000)])
 
 
-def read_form_token(token: str) -> int:
-    return read_token("signform", token, FORM_TOKEN_MAX_AGE)
+def read_form_token(token: str) -> tuple[int, float | None]:
+    """The petition number the form was made for, and how many seconds ago
+    (None for tokens made before the time was carried)."""
+    value = read_token("signform", token, FORM_TOKEN_MAX_AGE)
+    if isinstance(value, list) and len(value) == 2:
+        number, made_ms = value
+        return int(number), max(0.0, time.time() - made_ms / 1000)
+    return int(value), None

@@ -62,6 +62,10 @@ class Target(models.Model):
     eligible_postcode_areas = models.CharField(
         max_length=300, blank=True, help_text="Optional, comma-separated, e.g. 'NR, IP, PE'."
     )
+    refuse_ineligible = models.BooleanField(
+        default=False,
+        help_text="Refuse a signer who answers no, instead of recording them as not counted.",
+    )
     minimum_signatures = models.PositiveIntegerField(default=0)
     how_to_submit = models.TextField(blank=True)
     scheme_url = models.URLField(blank=True)
@@ -352,6 +356,17 @@ class Signature(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         INVALID = "invalid", "Invalid"
 
+    class Validity(models.TextChoices):
+        """Whether it counts, decided in one place (validity.py) and stored, so
+        the page, the JSON, the organiser pages and the pack all agree."""
+
+        PENDING = "pending", "Not confirmed yet"
+        COUNTED = "counted", "Counted"
+        NOT_ELIGIBLE = "not_eligible", "Recorded, not counted: not eligible"
+        DUPLICATE = "duplicate", "Not counted: the same person signed already"
+        INVALIDATED = "invalidated", "Not counted: invalidated"
+        REVIEW = "review", "Held for review"
+
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
     name = models.CharField(max_length=200)
     email = models.CharField(max_length=254, blank=True)
@@ -367,6 +382,27 @@ class Signature(models.Model):
     sheet_row = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    # Database defaults too, so rows written by COPY or plain SQL (imports,
+    # benchmarks) start out valid.
+    validity = models.CharField(
+        max_length=12,
+        choices=Validity.choices,
+        default=Validity.PENDING,
+        db_default=Validity.PENDING,
+    )
+    validity_reason = models.CharField(max_length=40, blank=True, db_default="")
+    # A typist said this row and an earlier signature are different people
+    # though they look alike: both count, and the pack says so.
+    kept_apart_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invalidation = models.ForeignKey(
+        "Invalidation", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
+    )
+    # What a bot does and a person does not (a hidden field filled in, a form
+    # sent within a second of being shown): held for an organiser to review.
+    flagged = models.CharField(max_length=40, blank=True, db_default="")
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
     notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="signatures")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -378,6 +414,7 @@ class Signature(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["petition", "status", "source"], name="sig_count_idx"),
+            models.Index(fields=["petition", "validity", "source"], name="sig_validity_idx"),
             models.Index(fields=["petition", "postcode"], name="sig_postcode_idx"),
             models.Index(fields=["email_canonical"], name="sig_email_idx"),
         ]
@@ -430,6 +467,48 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.channel} {'given' if self.given else 'not given'}"
+
+
+class Invalidation(models.Model):
+    """An organiser's decision that signatures matching a rule do not count,
+    with the reason. Undoing it puts them back; both stay on record."""
+
+    class Rule(models.TextChoices):
+        ADDRESS = "address", "Signed from an address or range"
+        DOMAIN = "domain", "Email domain"
+        WINDOW = "window", "Signed within a time window"
+        NAME = "name", "Name matching a pattern"
+        SHEET = "sheet", "Rows of a paper sheet"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="invalidations")
+    rule = models.CharField(max_length=10, choices=Rule.choices)
+    value = models.CharField(max_length=200, blank=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    matched = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_rule_display()}: {self.value or self.starts_at} ({self.reason})"
 
 
 class ThresholdReached(models.Model):

@@ -16,6 +16,7 @@ from signme.mailing.outbox import queue_email
 
 from .consent import CHANNELS, consent_wording
 from .models import Consent, Petition, Sheet, Signature
+from .validity import settle
 
 _insert_signature = FastInsert(Signature)
 _insert_consents = FastInsert(Consent)
@@ -26,7 +27,9 @@ _insert_email = FastInsert(OutboundEmail)
 RESEND_AFTER = timedelta(minutes=10)
 
 
-def store_online_signature(petition: Petition, data: dict) -> int | None:
+def store_online_signature(
+    petition: Petition, data: dict, *, flagged: str = "", client_ip: str | None = None
+) -> int | None:
     """Store a pending signature, its consents and its confirmation email,
     and return its id. Someone who has already signed is not stored again;
     they get a fresh confirmation link if they never used the first one."""
@@ -56,6 +59,8 @@ def store_online_signature(petition: Petition, data: dict) -> int | None:
                     "sheet": sheet_id,
                     "notice": notice_id,
                     "created_at": now,
+                    "flagged": flagged,
+                    "client_ip": client_ip,
                 }
             ],
             returning=True,
@@ -126,10 +131,12 @@ def signature_to_confirm(signature_id: int) -> Signature | None:
 
 
 def confirm(signature: Signature) -> bool:
-    """Mark a pending signature verified; True if this call did it. The
-    count picks it up at the worker's next aggregation."""
-    return bool(
-        Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+    """Mark a pending signature verified and decide whether it counts; True
+    if this call did it. The count picks it up at the worker's next round."""
+    with transaction.atomic():
+        done = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
             status=Signature.Status.VERIFIED, verified_at=timezone.now()
         )
-    )
+        if done:
+            settle(Signature.objects.filter(pk=signature.pk))
+    return bool(done)

@@ -38,6 +38,8 @@ class Submission(models.Model):
     online = models.PositiveIntegerField(default=0)
     paper = models.PositiveIntegerField(default=0)
     paper_tallied = models.PositiveIntegerField(default=0)
+    # Counted, but not listed: erased since, or under a stop notice.
+    not_listed = models.PositiveIntegerField(default=0)
     duplicates_removed = models.PositiveIntegerField(default=0)
     ineligible_removed = models.PositiveIntegerField(default=0)
     scans = models.PositiveIntegerField(default=0)
@@ -59,7 +61,7 @@ class Submission(models.Model):
 
     @property
     def total(self) -> int:
-        return self.online + self.paper + self.paper_tallied
+        return self.online + self.paper + self.paper_tallied + self.not_listed
 
 
 class Outcome(models.Model):

@@ -60,10 +60,15 @@ class PackFacts:
     tallied_sheets: int = 0
     duplicates_removed: int = 0
     ineligible_removed: int = 0
+    invalidated: int = 0
+    held_for_review: int = 0
     pending_left_out: int = 0
+    kept_apart: int = 0
     withheld: tuple[int, ...] = ()
+    withheld_counted: int = 0
     erased: int = 0
     scans: int = 0
+    typed_without_scan: list[str] = field(default_factory=list)
     first: date | None = None
     last: date | None = None
     columns: list[tuple[str, str]] = field(default_factory=list)
@@ -75,32 +80,35 @@ class PackFacts:
         return self.online + self.paper
 
     @property
+    def not_listed(self) -> int:
+        """Counted, but their details may not be handed over."""
+        return self.erased + self.withheld_counted
+
+    @property
     def total(self) -> int:
-        return self.listed + self.paper_tallied
+        """The petition's public count: what is listed, what is counted by
+        the tally of sheets not yet typed up, and what may not be listed."""
+        return self.listed + self.paper_tallied + self.not_listed
 
 
 def _n(count: int, singular: str, plural: str) -> str:
     return f"{count:,} {singular if count == 1 else plural}"
 
 
-def counted(petition: Petition, withheld=()):
-    """Signatures that count: verified online ones and rows of transcribed
-    sheets, not erased, not withheld. Ineligible ones are filtered out
-    separately."""
-    return (
-        Signature.objects.filter(
-            petition=petition, status=Signature.Status.VERIFIED, erased_at=None
-        )
-        .filter(
-            Q(source=Signature.Source.WEB)
-            | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
-        )
-        .exclude(id__in=withheld)
+def counted(petition: Petition):
+    """Exactly the signatures the public count counts (see
+    petitions.counting): stored validity "counted", and paper rows only once
+    their sheet is typed up (until then the sheet's tally counts)."""
+    return Signature.objects.filter(petition=petition, validity=Signature.Validity.COUNTED).filter(
+        Q(source=Signature.Source.WEB)
+        | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
     )
 
 
 def listed(petition: Petition, withheld=()):
-    return counted(petition, withheld).filter(Q(eligible=True) | Q(eligible__isnull=True))
+    """The counted signatures whose details can be handed over: not erased,
+    not under a stop notice."""
+    return counted(petition).filter(erased_at=None).exclude(id__in=withheld)
 
 
 def withheld_signatures(petition: Petition) -> tuple[int, ...]:
@@ -125,25 +133,37 @@ def _local_date(dt) -> date | None:
 def gather_facts(petition: Petition) -> PackFacts:
     target = petition.target
     facts = PackFacts(withheld=withheld_signatures(petition))
-    agg = counted(petition, facts.withheld).aggregate(
-        online=Count("id", filter=Q(source="web") & ~Q(eligible=False)),
-        paper=Count("id", filter=Q(source="paper") & ~Q(eligible=False)),
-        ineligible=Count("id", filter=Q(eligible=False)),
-        first=Min("created_at", filter=~Q(eligible=False)),
-        last=Max("created_at", filter=~Q(eligible=False)),
+    on_list = Q(erased_at=None) & ~Q(id__in=facts.withheld)
+    agg = counted(petition).aggregate(
+        online=Count("id", filter=Q(source="web") & on_list),
+        paper=Count("id", filter=Q(source="paper") & on_list),
+        erased=Count("id", filter=Q(erased_at__isnull=False)),
+        withheld=Count("id", filter=Q(erased_at=None, id__in=facts.withheld)),
+        kept_apart=Count("id", filter=Q(kept_apart_from__isnull=False) & on_list),
+        first=Min("created_at", filter=on_list),
+        last=Max("created_at", filter=on_list),
     )
     facts.online, facts.paper = agg["online"], agg["paper"]
-    facts.ineligible_removed = agg["ineligible"]
+    facts.erased, facts.withheld_counted = agg["erased"], agg["withheld"]
+    facts.kept_apart = agg["kept_apart"]
     facts.first, facts.last = _local_date(agg["first"]), _local_date(agg["last"])
-    facts.duplicates_removed = Signature.objects.filter(
-        petition=petition, status=Signature.Status.DUPLICATE
-    ).count()
-    facts.erased = Signature.objects.filter(
-        petition=petition, status=Signature.Status.VERIFIED, erased_at__isnull=False
-    ).count()
-    facts.pending_left_out = Signature.objects.filter(
-        petition=petition, status=Signature.Status.PENDING
-    ).count()
+    V = Signature.Validity
+    left_out = dict(
+        Signature.objects.filter(petition=petition)
+        .exclude(validity=V.COUNTED)
+        .values_list("validity")
+        .annotate(n=Count("id"))
+    )
+    facts.duplicates_removed = left_out.get(V.DUPLICATE, 0)
+    facts.ineligible_removed = left_out.get(V.NOT_ELIGIBLE, 0)
+    facts.invalidated = left_out.get(V.INVALIDATED, 0)
+    facts.held_for_review = left_out.get(V.REVIEW, 0)
+    facts.pending_left_out = left_out.get(V.PENDING, 0)
+    facts.typed_without_scan = list(
+        Sheet.objects.filter(petition=petition, transcribed_at__isnull=False, scans=None)
+        .order_by("serial")
+        .values_list("serial", flat=True)
+    )
     tallied = Sheet.objects.filter(
         petition=petition, transcribed_at=None, tally__isnull=False
     ).aggregate(n=Sum("tally"), sheets=Count("id"))
@@ -253,7 +273,7 @@ ROW_GAP = 3
 _WIDEST = 1.0  # no DejaVu glyph is wider than 1 em: shorter text needs no measuring
 
 # Share of the table's width per column.
-_WEIGHTS = {"name": 22, "address": 38, "postcode": 9, "email": 22, "date": 10, "channel": 19}
+_WEIGHTS = {"name": 20, "address": 32, "postcode": 9, "email": 20, "date": 10, "channel": 26}
 
 
 class _Precompressed:
@@ -385,7 +405,15 @@ class PdfWriter:
                     "list, their names are not in it",
                 )
             )
-        counts.append((f"{f.total:,}", "in total"))
+        if f.not_listed:
+            counts.append(
+                (
+                    f"{f.not_listed:,}",
+                    "counted, but not listed: their signers later had their details erased or "
+                    "asked us to stop using them",
+                )
+            )
+        counts.append((f"{f.total:,}", "in total, the same as the petition's public count"))
         for number, words in counts:
             self.text(MARGIN, y, number, size=10, bold=True)
             self.c.setFont(font_for(words), 10)
@@ -395,28 +423,55 @@ class PdfWriter:
         y = self.paragraph(y, "How the list was checked", size=12, bold=True)
         question = f" (“{target.eligibility_question}”)" if target.eligibility_question else ""
         removed = (
-            "Each person is listed once. "
+            "Each person is counted once. "
             f"{_n(f.duplicates_removed, 'duplicate signature was', 'duplicate signatures were')}"
             " removed (the same email address, or the same name and postcode, online or on "
             "paper), keeping the first. "
             f"{_n(f.ineligible_removed, 'signer', 'signers')} who answered that they are not "
-            f"eligible{question} {'was' if f.ineligible_removed == 1 else 'were'} removed. "
+            f"eligible{question} {'is' if f.ineligible_removed == 1 else 'are'} not counted. "
             f"{_n(f.pending_left_out, 'online signature', 'online signatures')} never "
             "confirmed by email "
             f"{'is' if f.pending_left_out == 1 else 'are'} not counted."
         )
+        if f.invalidated:
+            removed += (
+                f" {_n(f.invalidated, 'signature was', 'signatures were')} invalidated by the "
+                "organisers (each with its reason, in their audit log) and "
+                f"{'is' if f.invalidated == 1 else 'are'} not counted."
+            )
+        if f.held_for_review:
+            removed += (
+                f" {_n(f.held_for_review, 'signature is', 'signatures are')} held for the "
+                "organisers to review and not counted."
+            )
+        if f.kept_apart:
+            removed += (
+                f" {_n(f.kept_apart, 'signatory looks', 'signatories look')} like someone "
+                "listed earlier (the same email address, or the same name and postcode), but "
+                "the volunteer typing up the sheet judged them different people: both are listed."
+            )
         if f.erased:
             removed += (
                 f" {_n(f.erased, 'signer', 'signers')} later had their details erased at their "
-                "request: counted in the petition's public total, but not listed here."
+                "request: counted in the total, but not listed here."
             )
-        if f.withheld:
+        if f.withheld_counted:
             removed += (
-                f" {_n(len(f.withheld), 'signer', 'signers')} later asked us to stop using "
-                "their details and "
-                f"{'is' if len(f.withheld) == 1 else 'are'} left out."
+                f" {_n(f.withheld_counted, 'signer', 'signers')} later asked us to stop using "
+                "their details: counted in the total, but not listed here."
             )
         y = self.paragraph(y, removed, size=10)
+        if f.typed_without_scan:
+            self.c.setFillColorRGB(0.7, 0.05, 0.1)
+            y = self.paragraph(
+                y,
+                f"No scan is attached for {_n(len(f.typed_without_scan), 'sheet', 'sheets')} "
+                f"typed up into this list ({', '.join(f.typed_without_scan[:20])}"
+                f"{', …' if len(f.typed_without_scan) > 20 else ''}): the originals are held "
+                "by the organiser.",
+                size=10,
+            )
+            self.c.setFillColorRGB(0, 0, 0)
         columns = ", ".join(label.lower() for key, label in f.columns)
         y = self.paragraph(y, f"Each entry gives: {columns}.", size=10)
         if target.requires_email and not f.email_notices:

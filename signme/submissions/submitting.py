@@ -50,6 +50,7 @@ def make_pack(submission: Submission, out_dir: Path | None = None, progress=None
     submission.online = facts.online
     submission.paper = facts.paper
     submission.paper_tallied = facts.paper_tallied
+    submission.not_listed = facts.not_listed
     submission.duplicates_removed = facts.duplicates_removed
     submission.ineligible_removed = facts.ineligible_removed
     submission.scans = facts.scans

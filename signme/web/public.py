@@ -2,6 +2,8 @@
 QR code and the list of open petitions. Read storms land here, so each page
 is cacheable by a proxy and by us."""
 
+import ipaddress
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpResponse, JsonResponse
@@ -29,6 +31,18 @@ from signme.petitions.models import Petition, Signature
 from signme.petitions.signing import confirm as confirm_signature
 from signme.petitions.signing import signature_to_confirm, store_online_signature
 from signme.submissions.public import outcome_json, public_status
+
+# No person reads a petition and fills the form in less.
+TOO_FAST = 1.0
+
+
+def _stored_ip(address: str) -> str | None:
+    """Kept with the signature for invalidating by address (an IPv6 client by
+    its /64), and erased with the rest of its personal data."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 @require_safe
@@ -120,9 +134,10 @@ def sign(request, number: int):
         )  # fmt: skip
     try:
         # A token from another petition's page is as good as none.
-        token_ok = read_form_token(request.POST.get("form_token", "")) == petition.number
-    except BadToken:
-        token_ok = False
+        number, age = read_form_token(request.POST.get("form_token", ""))
+        token_ok = number == petition.number
+    except (BadToken, TypeError, ValueError):
+        token_ok, age = False, None
     if not token_ok:
         return _error(
             request, petition, 403, "This form has expired",
@@ -143,7 +158,14 @@ def sign(request, number: int):
     if not form.is_valid():
         return private_no_store(_page(request, petition, form, status=400))
 
-    store_online_signature(petition, form.cleaned_data)
+    flagged = ""
+    if form.cleaned_data.get("website"):
+        flagged = "honeypot"
+    elif age is not None and age < TOO_FAST:
+        flagged = "too_fast"
+    store_online_signature(
+        petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))
+    )
     return see_other(reverse("signed", args=[petition.number]))
 
 
@@ -181,7 +203,13 @@ def confirm(request, token: str):
         if signature.status == Signature.Status.VERIFIED
         else "web/confirm.html"
     )
-    return private_no_store(render(request, template, {"petition": petition, "token": token}))
+    context = {
+        "petition": petition,
+        "token": token,
+        "counts": signature.validity == Signature.Validity.COUNTED,
+        "not_eligible": signature.validity == Signature.Validity.NOT_ELIGIBLE,
+    }
+    return private_no_store(render(request, template, context))
 
 
 def _public_or_404(number: int) -> Petition:

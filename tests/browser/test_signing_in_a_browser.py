@@ -86,7 +86,7 @@ def test_the_count_refreshes_itself_from_count_json(page, live_server, demo_peti
     notice = demo_petition.current_notice
     Signature.objects.create(
         petition=demo_petition, name="A", email="a@example.org", email_canonical="a@example.org",
-        status="verified", notice=notice,
+        status="verified", validity="counted", notice=notice,
     )  # fmt: skip
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     expect(page.locator("[data-count]")).to_have_text("1", timeout=5000)

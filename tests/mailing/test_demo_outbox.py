@@ -4,6 +4,7 @@ from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import deliver_all
 from signme.petitions.links import confirm_token
 from signme.petitions.models import Signature
+from tests.conftest import settle_verified
 
 
 def test_a_delivered_email_whose_link_was_used_is_not_called_withdrawn(
@@ -25,5 +26,5 @@ def test_a_delivered_email_whose_link_was_used_is_not_called_withdrawn(
 def test_an_unsent_email_no_longer_needed_is_withdrawn(client, sign, settings):
     settings.DEMO = True
     sign()
-    Signature.objects.update(status=Signature.Status.VERIFIED)
+    settle_verified(Signature.objects.all())
     assert "(withdrawn)" in client.get("/dev/outbox/").content.decode()

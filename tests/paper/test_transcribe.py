@@ -9,6 +9,7 @@ from signme.mailing.models import OutboundEmail
 from signme.paper.models import RowMark
 from signme.petitions.counting import get_counts
 from signme.petitions.models import Consent, PrivacyNotice, Sheet, Signature
+from tests.conftest import settle_verified
 
 
 def url(sheet, tail=""):
@@ -138,7 +139,7 @@ def test_same_email_as_an_online_signer_is_shown_and_kept_as_a_duplicate(
 ):
     sign(email="Mary.Brown@gmail.com", name="M Brown")
     online = Signature.objects.get()
-    Signature.objects.filter(pk=online.pk).update(status="verified")
+    settle_verified(Signature.objects.filter(pk=online.pk))
     data = row(1, email="marybrown@googlemail.com")
     response = client.post(url(returned, "rows/1"), data)
     assert response.status_code == 409
@@ -165,7 +166,7 @@ def test_same_name_and_postcode_ignoring_case_spacing_and_accents_is_a_match(
 
 def test_typist_says_different_people_and_both_count(client, typist, returned, sign):
     sign(email="family@example.org", name="Pat Green")
-    Signature.objects.update(status="verified")
+    settle_verified(Signature.objects.all())
     data = row(1, name="Sam Green", email="family@example.org")
     assert client.post(url(returned, "rows/1"), data).status_code == 409
     assert (

@@ -18,10 +18,9 @@ pytestmark = [
 @pytest.mark.django_db(transaction=True)
 def test_a_signer_stops_email_from_the_page_and_sees_it_stopped(live_server, page, petition):
     from django.test import Client
-    from django.utils import timezone
 
     from signme.petitions.models import Signature
-    from tests.conftest import signer_data
+    from tests.conftest import settle_verified, signer_data
 
     client = Client()
     client.post(
@@ -30,7 +29,7 @@ def test_a_signer_stops_email_from_the_page_and_sees_it_stopped(live_server, pag
         HTTP_SEC_FETCH_SITE="same-origin",
     )
     signature = Signature.objects.get()
-    Signature.objects.filter(pk=signature.pk).update(status="verified", verified_at=timezone.now())
+    settle_verified(Signature.objects.filter(pk=signature.pk))
 
     page.goto(f"{live_server.url}/unsubscribe/{unsubscribe_token(signature.pk)}")
     assert "Stop hearing from" in page.inner_text("h1")

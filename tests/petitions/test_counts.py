@@ -9,7 +9,9 @@ from signme.petitions.counting import (
     get_counts,
 )
 from signme.petitions.models import PetitionCount, Sheet, Signature, ThresholdReached
+from signme.petitions.validity import settle
 from signme.web.events import refresh_counts
+from tests.conftest import settle_verified
 
 
 def add_signatures(petition, n, source="web", status="verified", sheet=None, start=0):
@@ -28,6 +30,7 @@ def add_signatures(petition, n, source="web", status="verified", sheet=None, sta
         )
         for i in range(start, start + n)
     )
+    settle(Signature.objects.filter(petition=petition))
 
 
 def test_count_json_has_the_public_shape_and_cache_headers(client, petition):
@@ -123,7 +126,7 @@ def test_requests_read_the_stored_aggregate_and_signing_never_writes_it(client, 
     refresh_counts()
     stored = PetitionCount.objects.get(petition=petition)
     sign()
-    Signature.objects.update(status="verified")
+    settle_verified(Signature.objects.all())
     assert PetitionCount.objects.get(petition=petition).updated_at == stored.updated_at
     assert client.get("/petitions/1500/count.json").json()["signature_count"] == 0
     refresh_counts()  # the worker's next round

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from signme.mailing.models import OutboundEmail
 from signme.petitions.models import Consent, Petition, Sheet, Signature
-from tests.conftest import signer_data
+from tests.conftest import settle_verified, signer_data
 
 
 def stored():
@@ -159,7 +159,7 @@ def test_double_submission_stores_one_signature_and_one_email(sign):
 
 def test_signing_again_after_confirming_sends_nothing(sign):
     sign()
-    Signature.objects.update(status=Signature.Status.VERIFIED)
+    settle_verified(Signature.objects.all())
     OutboundEmail.objects.all().delete()
     sign()
     assert OutboundEmail.objects.count() == 0

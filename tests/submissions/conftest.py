@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from signme.paper.models import Scan
 from signme.petitions.models import Consent, Sheet, Signature
+from signme.petitions.validity import settle
 
 START = timezone.make_aware(datetime(2026, 10, 1, 9, 0))
 
@@ -38,7 +39,10 @@ def add_signature(petition, i: int = 0, **fields) -> Signature:
         "verified_at": START + timedelta(hours=i, minutes=5),
     }
     data.update(fields)
-    return Signature.objects.create(**data)
+    signature = Signature.objects.create(**data)
+    settle(Signature.objects.filter(pk=signature.pk))
+    signature.refresh_from_db()
+    return signature
 
 
 def add_consent(signature, given: bool, channel="email", at=None):

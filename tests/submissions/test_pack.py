@@ -213,8 +213,9 @@ def test_a_signer_who_gave_a_stop_notice_is_left_out_of_the_pack(petition, tmp_p
     pack, _, text, rows = make(petition, tmp_path)
     assert [r[0] for r in rows[1:]] == ["Kept Person"]
     assert "Stopped Person" not in text
-    assert "1 signer later asked us to stop using their details and is left out" in text
+    assert "1 signer later asked us to stop using their details: counted in the total" in text
     assert pack.facts.online == 1
+    assert pack.facts.total == 2  # still in the public count, as on the petition page
 
 
 def test_the_cover_explains_signers_counted_publicly_but_erased_from_the_list(petition, tmp_path):
@@ -225,3 +226,4 @@ def test_the_cover_explains_signers_counted_publicly_but_erased_from_the_list(pe
     assert [r[0] for r in rows[1:]] == ["Kept Person"]
     assert "1 signer later had their details erased at their request" in text
     assert pack.facts.erased == 1
+    assert pack.facts.total == 2
