@@ -174,7 +174,7 @@ def read_photo(request, number: int):
         error = "Choose a photo or scan of the sheet."
     else:
         try:
-            page = scanning.pages_from_upload(photo)[0]
+            page = scanning.first_page(photo)
         except scanning.ScanRefused as e:
             error = str(e)
         else:
