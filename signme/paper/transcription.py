@@ -292,16 +292,22 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     return signature
 
 
-def undo_row(sheet: Sheet, row: int, user) -> bool:
-    """Take back a row typed by mistake, while the sheet is still open."""
+def undo_row(sheet: Sheet, row: int, user, *, only_typed_by=None) -> bool:
+    """Take back a row typed by mistake, while the sheet is still open: with
+    only_typed_by, only if that person typed it. False if nothing was undone."""
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if sheet.transcribed_at is not None:
             raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
-        deleted = RowMark.objects.filter(sheet=sheet, row=row).delete()[0]
-        sig = Signature.objects.filter(
+        marks = RowMark.objects.filter(sheet=sheet, row=row)
+        signatures = Signature.objects.filter(
             sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
-        ).first()
+        )
+        if only_typed_by is not None:
+            marks = marks.filter(entered_by=only_typed_by)
+            signatures = signatures.filter(entered_by=only_typed_by)
+        deleted = marks.delete()[0]
+        sig = signatures.first()
         if sig is not None:
             # Anyone it had superseded becomes live again.
             Signature.objects.filter(duplicate_of=sig, status=Signature.Status.DUPLICATE).filter(

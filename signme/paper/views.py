@@ -226,9 +226,11 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
     rows, focus_given = [], False
     for n in range(1, sheet.rows + 1):
         row = {"n": n, "signature": saved.get(n), "mark": marks.get(n)}
+        typed = row["signature"] or row["mark"]
+        # Volunteers see, and undo, the rows they typed and nothing else.
+        row["mine"] = organiser or (typed is not None and typed.entered_by_id == request.user.pk)
         if row["signature"] is not None:
-            # Volunteers see the rows they typed and nothing else.
-            row["visible"] = organiser or row["signature"].entered_by_id == request.user.pk
+            row["visible"] = row["mine"]
             row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
         elif row["mark"] is None and sheet.transcribed_at is None:
             form = forms_by_row.get(n) or tx.RowForm(petition=petition, row=n)
@@ -295,10 +297,17 @@ def save_row(request, number: int, serial: str, row: int):
 def undo_row(request, number: int, serial: str, row: int):
     petition = staff_petition(request, number)
     sheet = _sheet_or_404(petition, serial)
+    # Volunteers take back only the rows they typed; organisers any row.
+    organiser = is_organiser(request.user, petition)
     try:
-        tx.undo_row(sheet, row, request.user)
+        undone = tx.undo_row(
+            sheet, row, request.user, only_typed_by=None if organiser else request.user
+        )
     except tx.RowRefused as e:
         messages.error(request, str(e))
+    else:
+        if not undone and not organiser:
+            raise Http404
     return see_other(_paper_url(petition, "paper_transcribe", serial))
 
 
