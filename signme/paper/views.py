@@ -219,9 +219,19 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
     saved = {
         s.sheet_row: s
         for s in Signature.objects.filter(sheet=sheet, source=Signature.Source.PAPER)
-        .select_related("duplicate_of")
+        .select_related("duplicate_of", "duplicate_of__sheet")
         .prefetch_related("consents")
     }
+    # Who each row stands in for, for an organiser to review: the unconfirmed
+    # online signature a paper row replaced.
+    replaced = {}
+    if organiser:
+        replaced = {
+            s.duplicate_of_id: s
+            for s in Signature.objects.filter(
+                duplicate_of__in=saved.values(), status=Signature.Status.DUPLICATE
+            ).exclude(source=Signature.Source.PAPER)
+        }
     marks = {m.row: m for m in RowMark.objects.filter(sheet=sheet)}
     rows, focus_given = [], False
     for n in range(1, sheet.rows + 1):
@@ -232,6 +242,7 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
         if row["signature"] is not None:
             row["visible"] = row["mine"]
             row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
+            row["replaced"] = replaced.get(row["signature"].pk)
         elif row["mark"] is None and sheet.transcribed_at is None:
             form = forms_by_row.get(n) or tx.RowForm(petition=petition, row=n)
             row["form"] = form
@@ -275,10 +286,13 @@ def save_row(request, number: int, serial: str, row: int):
     form = tx.RowForm(request.POST, petition=petition, row=row)
     if not form.is_valid():
         return _transcribe_page(request, petition, sheet, 400, {row: form})
+    # Only organisers see who else signed, so only they decide whether a
+    # match is the same person: shown the match, a volunteer would learn
+    # who signed from any email they typed.
+    organiser = is_organiser(request.user, petition)
+    decision = request.POST.get("decision", "") if organiser else tx.FOR_REVIEW
     try:
-        outcome = tx.save_row(
-            sheet, row, form.cleaned_data, request.user, request.POST.get("decision", "")
-        )
+        outcome = tx.save_row(sheet, row, form.cleaned_data, request.user, decision)
     except tx.RowRefused as e:
         messages.error(request, str(e))
         return see_other(_paper_url(petition, "paper_transcribe", serial))
@@ -286,7 +300,13 @@ def save_row(request, number: int, serial: str, row: int):
         audit.record(request.user, "view", f"possible duplicates of sheet {serial} row {row}",
                      petition=petition, count=len(outcome.matches))  # fmt: skip
         return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
-    if outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
+    if outcome.kept_for_review:
+        messages.info(
+            request,
+            f"Row {row}: this looks like someone already counted. The row is kept, counted "
+            "once, for an organiser to review.",
+        )
+    elif outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
         messages.info(request, f"Row {row} saved as a duplicate: it is counted once.")
     # No #fragment: browsers skip autofocus when the address names an anchor.
     return see_other(_paper_url(petition, "paper_transcribe", serial))
