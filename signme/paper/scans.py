@@ -107,7 +107,8 @@ class ScanFile:
         if size is not None and size > MAX_FILE_BYTES:
             raise ScanRefused(
                 f"{self.name} is {size / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. {_ADVICE[:-1]}, or split it."
+                f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. "
+                "Scan at 150 to 300 dpi, or split it."
             )
         if hasattr(upload, "seek"):
             upload.seek(0)  # read a second time, after sizing every file
@@ -155,11 +156,13 @@ class ScanFile:
             self.pdf = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError:
             raise ScanRefused(f"{self.name} is damaged or is not a PDF we can read.") from None
-        if len(self.pdf) == 0:
-            raise ScanRefused(f"{self.name} has no pages.")
-        if len(self.pdf) > MAX_PAGES:
+        pages = len(self.pdf)
+        if not 0 < pages <= MAX_PAGES:
+            self.close()
             raise ScanRefused(
-                f"{self.name} has {len(self.pdf)} pages; upload at most {MAX_PAGES} at once."
+                f"{self.name} has {pages} pages; upload at most {MAX_PAGES} at once."
+                if pages
+                else f"{self.name} has no pages."
             )
 
     def _open_image(self, data: bytes, kind: str):

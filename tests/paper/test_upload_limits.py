@@ -183,6 +183,16 @@ def test_upload_over_the_pixel_budget_is_refused_naming_the_page_that_crosses_it
     )
 
 
+def test_more_pages_than_one_upload_may_hold_are_refused(client, organiser, petition, disk):
+    client.force_login(organiser)
+    a4 = "/MediaBox [0 0 595 842]"
+    response = upload_scans(client, ("long.pdf", tiny_pdf(*[a4] * 101)))
+    assert_refused(response, "long.pdf has 101 pages; upload at most 100 at once.", disk)
+    fifty = tiny_pdf(*[a4] * 50)
+    response = upload_scans(client, ("a.pdf", fifty), ("b.pdf", fifty), ("c.png", flat_png(9, 9)))
+    assert_refused(response, "That is more than 100 pages; upload at most 100 at once.", disk)
+
+
 def test_pdf_page_drawing_a_huge_image_is_refused(client, organiser, petition, disk):
     client.force_login(organiser)
     response = upload_scans(client, ("drawn.pdf", huge_image_pdf()))
