@@ -6,16 +6,22 @@ process, without starting a pdftoppm per upload. QR codes are read with
 zxing-cpp.
 """
 
+import contextlib
 import hashlib
 import io
+import math
 import re
+import tempfile
+import typing
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import zxingcpp
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -26,13 +32,35 @@ from .models import Scan
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 100
-MAX_PIXELS = 60_000_000
+# Every size is checked before anything is decoded or rendered: a file of a
+# few hundred bytes can declare a page five metres wide, or an image of a
+# billion pixels, and memory follows what is declared, not the file's size.
+#
+# What one image may decode to, and what the images on one PDF page may come
+# to together: an A4 page scanned at 600 dpi is 35 million pixels. Read, 36
+# million take at most about 300 MB.
+MAX_PIXELS = 36_000_000
+# What a page is read and stored at: A4 at 300 dpi is 8.7 million pixels,
+# twice what reading the code and the ink needs. A larger image is scaled
+# down to it, and a PDF page larger than A2 is rendered below RASTER_DPI to
+# fit it: that loses nothing for a PDF made from a photo at one pixel per
+# point, the usual reason for a page that large.
+PAGE_PIXELS = 9_000_000
 RASTER_DPI = 150
+# A PDF page larger than 4A0 (1682 × 2378 mm, the largest paper size there is)
+# is refused rather than shrunk: it is not a scan of anything, and shrunk to
+# PAGE_PIXELS a sheet on it would be too small to read.
+MAX_PAGE_AREA = 4 * 2384 * 3370  # square points
+# What one upload may decode and render in all: a hundred A4 pages scanned at
+# 300 dpi come to 1,090 million. It bounds the time one request takes; the
+# memory is bounded by reading one page at a time.
+UPLOAD_PIXELS = 1_200_000_000
 # Share of dark pixels in a cell above which it holds writing, not just specks.
 INK_THRESHOLD = 0.012
 
 _SERIAL_IN_URL = re.compile(r"/(\d+)\?(?:.*&)?sheet=(S\d+-\d{6})\b")
 _PETITION_URL = re.compile(r"^https?://[^/]+/(\d+)/?$")
+_ADVICE = "Scan at 150 to 300 dpi."
 
 
 class ScanRefused(ValueError):
@@ -57,68 +85,251 @@ class Reading:
     corners: list[tuple[float, float]] = field(default_factory=list)
 
 
-def pages_from_upload(upload) -> list[Page]:
-    """Every page of an uploaded PDF, PNG or JPEG, or ScanRefused."""
-    name = (getattr(upload, "name", "") or "upload")[:200]
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_FILE_BYTES:
-        raise ScanRefused(
-            f"{name} is {size / 1024 / 1024:.1f} MB; the limit is "
-            f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. Scan at 150 to 300 dpi, or split it."
-        )
-    data = upload.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise ScanRefused(f"{name} is larger than {MAX_FILE_BYTES / 1024 / 1024:.1f} MB.")
-    if not data:
-        raise ScanRefused(f"{name} is empty.")
-    if data.startswith(b"%PDF"):
-        return _pdf_pages(data, name)
-    if data.startswith(b"\x89PNG") or data.startswith(b"\xff\xd8"):
-        return [Page(_open_image(data, name), name, 1)]
-    raise ScanRefused(f"{name} is not a PDF, PNG or JPEG file.")
+@dataclass
+class PagePlan:
+    """How one page will be read, decided before it is rendered."""
+
+    number: int
+    pixels: int  # decoded and rendered to read it
+    scale: float = 1.0  # PDF pixels per point
 
 
-def _open_image(data: bytes, name: str) -> Image.Image:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            if image.width * image.height > MAX_PIXELS:
-                raise ScanRefused(
-                    f"{name} is {image.width} × {image.height} pixels, too large to read. "
-                    "Scan at 150 to 300 dpi."
-                )
+def _millions(pixels: int) -> str:
+    return f"{pixels / 1e6:,.0f} million"
+
+
+class ScanFile:
+    """One uploaded PDF, PNG or JPEG, opened far enough to know the size of
+    each page without decoding or rendering any."""
+
+    def __init__(self, upload):
+        self.name = (getattr(upload, "name", "") or "upload")[:200]
+        self.pdf, self.image = None, None
+        size = getattr(upload, "size", None)
+        if size is not None and size > MAX_FILE_BYTES:
+            raise ScanRefused(
+                f"{self.name} is {size / 1024 / 1024:.1f} MB; the limit is "
+                f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. "
+                "Scan at 150 to 300 dpi, or split it."
+            )
+        if hasattr(upload, "seek"):
+            upload.seek(0)  # read a second time, after sizing every file
+        data = upload.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise ScanRefused(f"{self.name} is larger than {MAX_FILE_BYTES / 1024 / 1024:.1f} MB.")
+        if not data:
+            raise ScanRefused(f"{self.name} is empty.")
+        if data.startswith(b"%PDF"):
+            self._open_pdf(data)
+        elif data.startswith(b"\x89PNG"):
+            self._open_image(data, "PNG")
+        elif data.startswith(b"\xff\xd8"):
+            self._open_image(data, "JPEG")
+        else:
+            raise ScanRefused(f"{self.name} is not a PDF, PNG or JPEG file.")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        if self.pdf is not None:
+            self.pdf.close()
+        if self.image is not None:
+            self.image.close()
+        self.pdf = self.image = None
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pdf) if self.pdf is not None else 1
+
+    def _damaged(self, number: int) -> ScanRefused:
+        return ScanRefused(f"{self.name} is damaged: page {number} could not be read.")
+
+    def where(self, number: int) -> str:
+        return f"{self.name}, page {number}" if self.pdf is not None else self.name
+
+    # --- Sizing, before anything is decoded ---------------------------------
+
+    def _open_pdf(self, data: bytes):
+        try:
+            self.pdf = pypdfium2.PdfDocument(data)
+        except pypdfium2.PdfiumError:
+            raise ScanRefused(f"{self.name} is damaged or is not a PDF we can read.") from None
+        pages = len(self.pdf)
+        if not 0 < pages <= MAX_PAGES:
+            self.close()
+            raise ScanRefused(
+                f"{self.name} has {pages} pages; upload at most {MAX_PAGES} at once."
+                if pages
+                else f"{self.name} has no pages."
+            )
+
+    def _open_image(self, data: bytes, kind: str):
+        try:
+            with warnings.catch_warnings():
+                # Pillow only warns about a decompression bomb below twice its
+                # limit; refuse those too.
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                self.image = Image.open(io.BytesIO(data), formats=[kind])
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ScanRefused(
+                f"{self.name} has more than {_millions(Image.MAX_IMAGE_PIXELS)} pixels, "
+                f"too large to read. {_ADVICE}"
+            ) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise ScanRefused(f"{self.name} is damaged or is not an image we can read.") from None
+        if kind == "JPEG":
+            # JPEG decodes at a half, a quarter or an eighth of its size for
+            # almost nothing: a 48-megapixel photo needs only 12 million.
+            self.image.draft(None, _fit(self.image.width, self.image.height, PAGE_PIXELS))
+
+    def plan(self, number: int) -> PagePlan:
+        """How page `number` (from 1) will be read, or ScanRefused naming it."""
+        if self.pdf is None:
+            w, h = self.image.size
+            if w * h > MAX_PIXELS:
+                raise ScanRefused(f"{self.name} is {w} × {h} pixels, too large to read. {_ADVICE}")
+            return PagePlan(number, w * h)
+        where = self.where(number)
+        try:
+            w, h = self.pdf.get_page_size(number - 1)
+        except pypdfium2.PdfiumError:
+            raise self._damaged(number) from None
+        if not (w > 0 and h > 0):
+            raise ScanRefused(f"{self.name} is damaged: page {number} has no size.")
+        if w * h > MAX_PAGE_AREA:
+            mm = 25.4 / 72
+            raise ScanRefused(
+                f"{where} is {w * mm:,.0f} × {h * mm:,.0f} mm, larger than any paper: it "
+                "cannot be a scan of a sheet. Scan the sheets at their real size."
+            )
+        scale = min(RASTER_DPI / 72, math.sqrt(PAGE_PIXELS / (w * h)))
+        while math.ceil(w * scale) * math.ceil(h * scale) > PAGE_PIXELS:
+            scale *= 0.999  # the renderer rounds each side up
+        images = self._image_pixels(number)
+        if images > MAX_PIXELS:
+            raise ScanRefused(
+                f"{where} holds images of {_millions(images)} pixels; a page may hold at most "
+                f"{_millions(MAX_PIXELS)}. {_ADVICE}"
+            )
+        return PagePlan(number, math.ceil(w * scale) * math.ceil(h * scale) + images, scale)
+
+    def _image_pixels(self, number: int) -> int:
+        """What the images drawn on a PDF page decode to: PDFium decodes each
+        one whole, whatever the scale it renders the page at."""
+        try:
+            page = self.pdf[number - 1]
+        except pypdfium2.PdfiumError:
+            raise self._damaged(number) from None
+        try:
+            total = 0
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                try:
+                    w, h = obj.get_px_size()
+                except pypdfium2.PdfiumError:
+                    continue  # nothing PDFium can decode either
+                total += w * h
+            return total
+        finally:
+            page.close()
+
+    # --- Rendering, one page at a time ---------------------------------------
+
+    def render(self, plan: PagePlan) -> Page:
+        if self.pdf is None:
+            return Page(self._decode_image(), self.name, 1)
+        try:
+            page = self.pdf[plan.number - 1]
+            try:
+                bitmap = page.render(scale=plan.scale, grayscale=True)
+                image = bitmap.to_pil().convert("L")  # a copy, so the bitmap can go
+                bitmap.close()
+            finally:
+                page.close()
+        except pypdfium2.PdfiumError:
+            raise self._damaged(plan.number) from None
+        return Page(image, self.name, plan.number)
+
+    def _decode_image(self) -> Image.Image:
+        image, self.image = self.image, None  # the caller's now, to close
+        try:
             image.load()
-    except ScanRefused:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):  # fmt: skip
-        raise ScanRefused(f"{name} is damaged or is not an image we can read.") from None
-    image = ImageOps.exif_transpose(image)
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB")
-    return image
+        except (OSError, SyntaxError, ValueError):
+            raise ScanRefused(f"{self.name} is damaged or is not an image we can read.") from None
+        if image.mode not in ("L", "RGB"):
+            # Before scaling: Pillow copies an image with alpha to scale it,
+            # and scales a palette image by nearest neighbour.
+            image = image.convert("L" if image.mode in ("1", "I", "I;16") else "RGB")
+        factor = math.isqrt(image.width * image.height // PAGE_PIXELS)
+        if factor > 1:
+            # Averaging whole blocks of pixels first is quick, and the only
+            # new memory it takes is the result.
+            image = image.reduce(factor)
+        if image.width * image.height > PAGE_PIXELS:
+            image.thumbnail(_fit(image.width, image.height, PAGE_PIXELS))
+        ImageOps.exif_transpose(image, in_place=True)
+        return image
 
 
-def _pdf_pages(data: bytes, name: str) -> list[Page]:
-    try:
-        pdf = pypdfium2.PdfDocument(data)
-    except pypdfium2.PdfiumError:
-        raise ScanRefused(f"{name} is damaged or is not a PDF we can read.") from None
-    try:
-        if len(pdf) == 0:
-            raise ScanRefused(f"{name} has no pages.")
-        if len(pdf) > MAX_PAGES:
-            raise ScanRefused(f"{name} has {len(pdf)} pages; upload at most {MAX_PAGES} at once.")
-        pages = []
-        for i in range(len(pdf)):
-            bitmap = pdf[i].render(scale=RASTER_DPI / 72, grayscale=True)
-            pages.append(Page(bitmap.to_pil().convert("L"), name, i + 1))
-        return pages
-    except pypdfium2.PdfiumError:
-        raise ScanRefused(f"{name} is damaged: a page could not be read.") from None
-    finally:
-        pdf.close()
+def _fit(width: int, height: int, pixels: int) -> tuple[int, int]:
+    """The largest width and height of this shape within `pixels`."""
+    if width * height <= pixels:
+        return width, height
+    scale = math.sqrt(pixels / (width * height))
+    return max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+
+
+class _Budget:
+    """Pages and pixels counted across the files of one upload."""
+
+    def __init__(self):
+        self.pages = self.pixels = 0
+
+    def plan(self, scan_file: ScanFile) -> list[PagePlan]:
+        self.pages += scan_file.page_count
+        if self.pages > MAX_PAGES:
+            raise ScanRefused(
+                f"That is more than {MAX_PAGES} pages; upload at most {MAX_PAGES} at once."
+            )
+        plans = []
+        for number in range(1, scan_file.page_count + 1):
+            plans.append(scan_file.plan(number))
+            self.pixels += plans[-1].pixels
+            if self.pixels > UPLOAD_PIXELS:
+                raise ScanRefused(
+                    f"Reading every page up to {scan_file.where(number)} comes to "
+                    f"{_millions(self.pixels)} pixels, more than the {_millions(UPLOAD_PIXELS)} "
+                    f"one upload may hold. Upload fewer pages at once. {_ADVICE}"
+                )
+        return plans
+
+
+def check_upload(uploads) -> list[list[PagePlan]]:
+    """Size every page of every file, without rendering any, and refuse the
+    whole upload if it is more than one request should read."""
+    budget = _Budget()
+    plans = []
+    for upload in uploads:
+        with ScanFile(upload) as scan_file:
+            plans.append(budget.plan(scan_file))
+    return plans
+
+
+def pages_from_upload(upload, plans: list[PagePlan] | None = None) -> Iterator[Page]:
+    """Every page of an uploaded PDF, PNG or JPEG, rendered one at a time, so
+    each can be let go before the next; all are sized first."""
+    with ScanFile(upload) as scan_file:
+        for plan in plans if plans is not None else _Budget().plan(scan_file):
+            yield scan_file.render(plan)
+
+
+def first_page(upload) -> Page:
+    """Only the first page: a photo of a sheet is read from that one."""
+    with ScanFile(upload) as scan_file:
+        return scan_file.render(scan_file.plan(1))
 
 
 def read_code(image: Image.Image, petition_number: int | None = None) -> Reading:
@@ -177,11 +388,11 @@ def rows_with_ink(image: Image.Image, corners: list[tuple[float, float]], target
     return found
 
 
-def png_bytes(image: Image.Image) -> tuple[bytes, str]:
-    out = io.BytesIO()
+def save_png(image: Image.Image, out) -> str:
+    """Write the page as PNG to the file `out`; its SHA-256."""
     image.save(out, "PNG", optimize=False, compress_level=1)
-    data = out.getvalue()
-    return data, hashlib.sha256(data).hexdigest()
+    out.seek(0)
+    return hashlib.file_digest(out, "sha256").hexdigest()
 
 
 @dataclass
@@ -192,56 +403,92 @@ class Filing:
     refused: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Ready:
+    """A page read and waiting to be stored."""
+
+    source_name: str
+    page_number: int
+    sheet: Sheet | None
+    suggested: int | None
+    ink: str
+    png: typing.BinaryIO
+    digest: str
+
+
 def file_scans(petition, uploads, user=None) -> Filing:
     """Read every page of every upload, then store them. A file that cannot be
     read refuses the whole upload before anything is stored; a page that is not
     one of this petition's sheets is refused on its own."""
     if not uploads:
         raise ScanRefused("Choose at least one PDF, PNG or JPEG file to upload.")
-    pages = []
-    for upload in uploads:
-        pages.extend(pages_from_upload(upload))
-    if len(pages) > MAX_PAGES:
-        raise ScanRefused(f"That is {len(pages)} pages; upload at most {MAX_PAGES} at once.")
+    plans = check_upload(uploads)
     result = Filing()
-    ready = []
-    for page in pages:
-        where = f"{page.source_name}, page {page.page_number}"
-        reading = read_code(page.image)
-        sheet, suggested, ink = None, None, ""
-        if reading.kind == "foreign":
-            result.refused.append(f"{where}: its QR code is not one of this petition's sheets.")
-            continue
-        if reading.kind in ("sheet", "generic") and reading.petition_number != petition.number:
-            result.refused.append(f"{where}: it is a sheet of another petition.")
-            continue
-        if reading.kind == "sheet":
-            sheet = Sheet.objects.filter(petition=petition, serial=reading.serial).first()
-            if sheet is None:
-                result.refused.append(f"{where}: there is no sheet {reading.serial}.")
-                continue
-        if reading.corners:
-            rows = rows_with_ink(page.image, reading.corners, petition.target)
-            suggested, ink = len(rows), ",".join(map(str, rows))
-        data, digest = png_bytes(page.image)
-        ready.append((page, sheet, suggested, ink, data, digest))
-    with transaction.atomic():
-        for page, sheet, suggested, ink, data, digest in ready:
-            if Scan.objects.filter(petition=petition, sha256=digest).exists():
-                result.already.append(f"{page.source_name}, page {page.page_number}")
-                continue
-            scan = Scan(
-                petition=petition,
-                sheet=sheet,
-                sha256=digest,
-                source_name=page.source_name,
-                page_number=page.page_number,
-                status=Scan.Status.FILED if sheet else Scan.Status.UNIDENTIFIED,
-                suggested_tally=suggested,
-                rows_with_ink=ink,
-                uploaded_by=user,
-            )
-            scan.image.save(f"{digest}.png", ContentFile(data), save=False)
-            scan.save()
-            (result.filed if sheet else result.unidentified).append(scan)
+    # Each page waits as a PNG in an unnamed temporary file, not in memory:
+    # the system removes it when it is closed, or if the process dies.
+    with contextlib.ExitStack() as pngs:
+        ready = []
+        for upload, file_plans in zip(uploads, plans, strict=True):
+            for page in pages_from_upload(upload, file_plans):
+                read = _read_page(petition, page, result, pngs)
+                page.image.close()  # gone before the next page is rendered
+                if read is not None:
+                    ready.append(read)
+        _store(petition, ready, user, result)
     return result
+
+
+def _read_page(petition, page: Page, result: Filing, pngs) -> _Ready | None:
+    where = f"{page.source_name}, page {page.page_number}"
+    reading = read_code(page.image)
+    sheet, suggested, ink = None, None, ""
+    if reading.kind == "foreign":
+        result.refused.append(f"{where}: its QR code is not one of this petition's sheets.")
+        return None
+    if reading.kind in ("sheet", "generic") and reading.petition_number != petition.number:
+        result.refused.append(f"{where}: it is a sheet of another petition.")
+        return None
+    if reading.kind == "sheet":
+        sheet = Sheet.objects.filter(petition=petition, serial=reading.serial).first()
+        if sheet is None:
+            result.refused.append(f"{where}: there is no sheet {reading.serial}.")
+            return None
+    if reading.corners:
+        rows = rows_with_ink(page.image, reading.corners, petition.target)
+        suggested, ink = len(rows), ",".join(map(str, rows))
+    png = pngs.enter_context(tempfile.TemporaryFile())
+    digest = save_png(page.image, png)
+    return _Ready(page.source_name, page.page_number, sheet, suggested, ink, png, digest)
+
+
+def _store(petition, ready: list[_Ready], user, result: Filing) -> None:
+    stored = []
+    try:
+        with transaction.atomic():
+            for page in ready:
+                if Scan.objects.filter(petition=petition, sha256=page.digest).exists():
+                    result.already.append(f"{page.source_name}, page {page.page_number}")
+                    continue
+                scan = Scan(
+                    petition=petition,
+                    sheet=page.sheet,
+                    sha256=page.digest,
+                    source_name=page.source_name,
+                    page_number=page.page_number,
+                    status=Scan.Status.FILED if page.sheet else Scan.Status.UNIDENTIFIED,
+                    suggested_tally=page.suggested,
+                    rows_with_ink=page.ink,
+                    uploaded_by=user,
+                )
+                page.png.seek(0)
+                scan.image.save(f"{page.digest}.png", File(page.png), save=False)
+                stored.append(scan.image)
+                scan.save()
+                (result.filed if page.sheet else result.unidentified).append(scan)
+    except BaseException:
+        # The rows are rolled back; the files they named must go too.
+        for image in stored:
+            image.storage.delete(image.name)
+        result.filed.clear()
+        result.unidentified.clear()
+        raise

@@ -149,11 +149,18 @@ class RowForm(forms.Form):
         return data
 
 
+# The decision a typist who may not see other signers (a volunteer) sends: a
+# row that looks like someone already counted is kept as if they had said
+# "same person", counted once, and an organiser sees the match on the sheet.
+FOR_REVIEW = "review"
+
+
 @dataclass
 class Outcome:
     signature: Signature | None = None
     mark: RowMark | None = None
     matches: list[Signature] = field(default_factory=list)
+    kept_for_review: bool = False
 
     @property
     def needs_decision(self) -> bool:
@@ -196,7 +203,7 @@ def row_taken(sheet: Sheet, row: int) -> bool:
 def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Outcome:
     """Store one typed row. When it looks like someone who already signed, and
     the typist has not said whether it is the same person, nothing is stored and
-    the candidates come back to be shown."""
+    the candidates come back to be shown; with FOR_REVIEW, they never do."""
     petition = sheet.petition
     with transaction.atomic():
         sheet = (
@@ -216,19 +223,29 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
         if data.get("mark"):
             mark = RowMark.objects.create(sheet=sheet, row=row, mark=data["mark"], entered_by=user)
             return Outcome(mark=mark)
-        matches = find_matches(petition, data)
-        if matches and decision not in ("same", "different"):
-            return Outcome(matches=matches)
-        try:
-            with transaction.atomic():
-                signature = _store(sheet, row, data, user, matches, decision)
-        except IntegrityError:
-            # Someone signed online with this email since we looked.
-            return Outcome(matches=find_matches(petition, data))
+        # Twice at most: someone may sign online with this email between the
+        # look and the insert.
+        for _ in range(2):
+            matches = find_matches(petition, data)
+            review = bool(matches) and decision == FOR_REVIEW
+            if matches and not review and decision not in ("same", "different"):
+                return Outcome(matches=matches)
+            try:
+                with transaction.atomic():
+                    signature = _store(
+                        sheet, row, data, user, matches, "same" if review else decision
+                    )
+                break
+            except IntegrityError:
+                if decision != FOR_REVIEW:
+                    # They signed since the typist decided: show them too.
+                    return Outcome(matches=find_matches(petition, data))
+        else:
+            raise RowRefused(f"Row {row} could not be saved just now. Save it again.")
         audit.record(
             user, Action.IMPORT, f"sheet {sheet.serial} row {row}", petition=petition, count=1
         )
-    return Outcome(signature=signature)
+    return Outcome(signature=signature, kept_for_review=review)
 
 
 def _store(sheet, row, data, user, matches, decision) -> Signature:
@@ -299,16 +316,22 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     return signature
 
 
-def undo_row(sheet: Sheet, row: int, user) -> bool:
-    """Take back a row typed by mistake, while the sheet is still open."""
+def undo_row(sheet: Sheet, row: int, user, *, only_typed_by=None) -> bool:
+    """Take back a row typed by mistake, while the sheet is still open: with
+    only_typed_by, only if that person typed it. False if nothing was undone."""
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if sheet.transcribed_at is not None:
             raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
-        deleted = RowMark.objects.filter(sheet=sheet, row=row).delete()[0]
-        sig = Signature.objects.filter(
+        marks = RowMark.objects.filter(sheet=sheet, row=row)
+        signatures = Signature.objects.filter(
             sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
-        ).first()
+        )
+        if only_typed_by is not None:
+            marks = marks.filter(entered_by=only_typed_by)
+            signatures = signatures.filter(entered_by=only_typed_by)
+        deleted = marks.delete()[0]
+        sig = signatures.first()
         if sig is not None:
             # Anyone it had superseded becomes live again.
             Signature.objects.filter(duplicate_of=sig, status=Signature.Status.DUPLICATE).filter(

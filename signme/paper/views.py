@@ -175,7 +175,7 @@ def read_photo(request, number: int):
         error = "Choose a photo or scan of the sheet."
     else:
         try:
-            page = scanning.pages_from_upload(photo)[0]
+            page = scanning.first_page(photo)
         except scanning.ScanRefused as e:
             error = str(e)
         else:
@@ -220,17 +220,30 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
     saved = {
         s.sheet_row: s
         for s in Signature.objects.filter(sheet=sheet, source=Signature.Source.PAPER)
-        .select_related("duplicate_of")
+        .select_related("duplicate_of", "duplicate_of__sheet")
         .prefetch_related("consents")
     }
+    # Who each row stands in for, for an organiser to review: the unconfirmed
+    # online signature a paper row replaced.
+    replaced = {}
+    if organiser:
+        replaced = {
+            s.duplicate_of_id: s
+            for s in Signature.objects.filter(
+                duplicate_of__in=saved.values(), status=Signature.Status.DUPLICATE
+            ).exclude(source=Signature.Source.PAPER)
+        }
     marks = {m.row: m for m in RowMark.objects.filter(sheet=sheet)}
     rows, focus_given = [], False
     for n in range(1, sheet.rows + 1):
         row = {"n": n, "signature": saved.get(n), "mark": marks.get(n)}
+        typed = row["signature"] or row["mark"]
+        # Volunteers see, and undo, the rows they typed and nothing else.
+        row["mine"] = organiser or (typed is not None and typed.entered_by_id == request.user.pk)
         if row["signature"] is not None:
-            # Volunteers see the rows they typed and nothing else.
-            row["visible"] = organiser or row["signature"].entered_by_id == request.user.pk
+            row["visible"] = row["mine"]
             row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
+            row["replaced"] = replaced.get(row["signature"].pk)
         elif row["mark"] is None and sheet.transcribed_at is None:
             form = forms_by_row.get(n) or tx.RowForm(petition=petition, row=n)
             row["form"] = form
@@ -274,10 +287,13 @@ def save_row(request, number: int, serial: str, row: int):
     form = tx.RowForm(request.POST, petition=petition, row=row)
     if not form.is_valid():
         return _transcribe_page(request, petition, sheet, 400, {row: form})
+    # Only organisers see who else signed, so only they decide whether a
+    # match is the same person: shown the match, a volunteer would learn
+    # who signed from any email they typed.
+    organiser = is_organiser(request.user, petition)
+    decision = request.POST.get("decision", "") if organiser else tx.FOR_REVIEW
     try:
-        outcome = tx.save_row(
-            sheet, row, form.cleaned_data, request.user, request.POST.get("decision", "")
-        )
+        outcome = tx.save_row(sheet, row, form.cleaned_data, request.user, decision)
     except tx.RowRefused as e:
         messages.error(request, str(e))
         return see_other(_paper_url(petition, "paper_transcribe", serial))
@@ -285,7 +301,13 @@ def save_row(request, number: int, serial: str, row: int):
         audit.record(request.user, Action.VIEW, f"possible duplicates of sheet {serial} row {row}",
                      petition=petition, count=len(outcome.matches))  # fmt: skip
         return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
-    if outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
+    if outcome.kept_for_review:
+        messages.info(
+            request,
+            f"Row {row}: this looks like someone already counted. The row is kept, counted "
+            "once, for an organiser to review.",
+        )
+    elif outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
         messages.info(request, f"Row {row} saved as a duplicate: it is counted once.")
     # No #fragment: browsers skip autofocus when the address names an anchor.
     return see_other(_paper_url(petition, "paper_transcribe", serial))
@@ -296,10 +318,17 @@ def save_row(request, number: int, serial: str, row: int):
 def undo_row(request, number: int, serial: str, row: int):
     petition = staff_petition(request, number)
     sheet = _sheet_or_404(petition, serial)
+    # Volunteers take back only the rows they typed; organisers any row.
+    organiser = is_organiser(request.user, petition)
     try:
-        tx.undo_row(sheet, row, request.user)
+        undone = tx.undo_row(
+            sheet, row, request.user, only_typed_by=None if organiser else request.user
+        )
     except tx.RowRefused as e:
         messages.error(request, str(e))
+    else:
+        if not undone and not organiser:
+            raise Http404
     return see_other(_paper_url(petition, "paper_transcribe", serial))
 
 

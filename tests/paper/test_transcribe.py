@@ -34,6 +34,13 @@ def typist(client, volunteer):
     return volunteer
 
 
+@pytest.fixture
+def checker(client, organiser):
+    """An organiser typing: only organisers are shown possible duplicates."""
+    client.force_login(organiser)
+    return organiser
+
+
 def test_saved_row_becomes_a_verified_paper_signature(client, typist, returned, petition):
     response = client.post(url(returned, "rows/1"), row(1, **{"tick_post": "on"}))
     assert response.status_code == 303
@@ -135,7 +142,7 @@ def test_sheet_not_yet_logged_cannot_be_typed_up(client, typist, sheets):
 
 
 def test_same_email_as_an_online_signer_is_shown_and_kept_as_a_duplicate(
-    client, typist, returned, sign
+    client, checker, returned, sign
 ):
     sign(email="Mary.Brown@gmail.com", name="M Brown")
     online = Signature.objects.get()
@@ -156,7 +163,7 @@ def test_same_email_as_an_online_signer_is_shown_and_kept_as_a_duplicate(
 
 
 def test_same_name_and_postcode_ignoring_case_spacing_and_accents_is_a_match(
-    client, typist, returned
+    client, checker, returned
 ):
     client.post(url(returned, "rows/1"), row(1, name="Siân  Evans", postcode="NR25 6BW"))
     response = client.post(url(returned, "rows/2"), row(2, name="SIAN EVANS", postcode="nr256bw"))
@@ -164,7 +171,7 @@ def test_same_name_and_postcode_ignoring_case_spacing_and_accents_is_a_match(
     assert "on paper, sheet S1500-000001 row 1" in response.content.decode()
 
 
-def test_typist_says_different_people_and_both_count(client, typist, returned, sign):
+def test_typist_says_different_people_and_both_count(client, checker, returned, sign):
     sign(email="family@example.org", name="Pat Green")
     settle_verified(Signature.objects.all())
     data = row(1, name="Sam Green", email="family@example.org")
@@ -179,7 +186,7 @@ def test_typist_says_different_people_and_both_count(client, typist, returned, s
 
 
 def test_paper_row_of_someone_who_never_confirmed_online_replaces_the_pending_one(
-    client, typist, returned, sign
+    client, checker, returned, sign
 ):
     sign(email="mary@example.org")
     pending = Signature.objects.get()
