@@ -223,11 +223,13 @@ def _public_or_404(number: int) -> Petition:
 def count_json(request, number: int):
     petition = _public_or_404(number)
     counts = get_counts(petition.pk)
+    progress = _progress(petition, counts)
     data = {
         "number": petition.number,
         "signature_count": counts.total,
         "online": counts.online,
         "paper": counts.paper,
+        "progress": {k: progress.get(k) for k in ("next", "remaining", "percent")},
         "updated_at": counts.updated_at,
     }
     return public_cache(JsonResponse(data))

@@ -90,6 +90,10 @@ def test_the_count_refreshes_itself_from_count_json(page, live_server, demo_peti
     )  # fmt: skip
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     expect(page.locator("[data-count]")).to_have_text("1", timeout=5000)
+    # Every number in the panel moves together, not only the big one.
+    expect(page.locator("[data-count-word]")).to_have_text("signature")
+    expect(page.locator("[data-count-online]")).to_have_text("1")
+    expect(page.locator("[data-count-paper]")).to_have_text("0")
 
 
 def test_fields_and_buttons_are_big_enough_to_tap(page, live_server, demo_petition):

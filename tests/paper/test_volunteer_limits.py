@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from signme.paper.models import RowMark
 from signme.petitions.counting import get_counts
 from signme.petitions.models import Consent, Membership, Signature
+from signme.petitions.validity import settle
 
 from .test_transcribe import row, url
 
@@ -98,6 +99,7 @@ def online_signer(sign):
         assert sign(**OTHER, address="2 Elm Road, Norwich").status_code == 303
         signature = Signature.objects.get(email_canonical="marybrown@gmail.com")
         Signature.objects.filter(pk=signature.pk).update(status=status)
+        settle(Signature.objects.filter(pk=signature.pk))
         return signature
 
     return _online_signer

@@ -39,7 +39,7 @@ def test_count_json_has_the_public_shape_and_cache_headers(client, petition):
     response = client.get("/petitions/1500/count.json")
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"number", "signature_count", "online", "paper", "updated_at"}
+    assert set(data) == {"number", "signature_count", "online", "paper", "progress", "updated_at"}
     assert data["number"] == 1500
     assert data["signature_count"] == 3 and data["online"] == 3 and data["paper"] == 0
     assert "max-age=" in response["Cache-Control"]

@@ -1,19 +1,36 @@
-// Refresh the signature count while the page is open. The page works without
-// this: the count in the HTML is at most a few seconds old when served.
+// Refresh the signature counts while the page is open: the total, the split
+// between online and paper, and the progress to the next threshold, all from
+// one count.json, so the numbers on the page always agree with each other.
+// The page works without this: the counts in the HTML are at most a few
+// seconds old when served.
 (function () {
   "use strict";
   var el = document.querySelector("[data-count]");
   if (!el || !window.fetch) return;
   var url = el.getAttribute("data-count-url");
   var fmt = new Intl.NumberFormat("en-GB");
+  function set(selector, value) {
+    var node = document.querySelector(selector);
+    if (node && typeof value === "number") node.textContent = fmt.format(value);
+  }
   function refresh() {
     if (document.hidden) return;
     fetch(url, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (data && typeof data.signature_count === "number") {
-          el.textContent = fmt.format(data.signature_count);
+        if (!data || typeof data.signature_count !== "number") return;
+        set("[data-count]", data.signature_count);
+        set("[data-count-online]", data.online);
+        set("[data-count-paper]", data.paper);
+        var word = document.querySelector("[data-count-word]");
+        if (word) word.textContent = data.signature_count === 1 ? "signature" : "signatures";
+        var progress = data.progress || {};
+        var bar = document.querySelector("[data-count-progress]");
+        if (bar && typeof progress.percent === "number") {
+          bar.value = progress.percent;
+          bar.textContent = progress.percent + "%";
         }
+        set("[data-count-remaining]", progress.remaining);
       })
       .catch(function () {});
   }
