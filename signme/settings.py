@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "signme.limits",
     "signme.petitions",
     "signme.paper",
     "signme.mailing",

@@ -3,8 +3,9 @@
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
+
+from signme.limits.counters import rate_limited
 
 
 def public_cache(response, max_age: int | None = None):
@@ -50,16 +51,11 @@ def client_ip(request) -> str:
     return str(ip)
 
 
-def over_rate_limit(scope: str, key: str, limit: int, window: int = 60) -> bool:
-    """Fixed-window counter in the shared cache; True once `limit` is passed."""
-    cache_key = f"rl:{scope}:{key}"
-    if cache.add(cache_key, 1, window):
-        return False
-    try:
-        return cache.incr(cache_key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, window)
-        return False
+def over_rate_limit(scope: str, key: str, limit: int, window: int = 60) -> int:
+    """Count a request against a limit every app process shares. Falsy (0)
+    within `limit` per `window`; once past it, the seconds until the window
+    closes, for Retry-After."""
+    return rate_limited(scope, key, limit, window)
 
 
 def cross_site_post(request) -> bool:
