@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.db import connection, transaction
 
 from signme.limits.counters import give_back, hit, prune_expired, rate_limited
 from signme.limits.models import Counter
@@ -97,3 +98,21 @@ def test_with_redis_nothing_is_written_to_the_database(db, redis_url, settings):
     settings.REDIS_URL = redis_url
     assert rate_limited("sign", "203.0.113.9", 30) == 0
     assert Counter.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_only_the_counts_own_commit_skips_the_disk_wait(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    settings.REDIS_URL = ""
+
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    assert hit("test", "k", 60).hits == 1
+    assert synchronous_commit() == "on"  # the setting did not outlive the count
+    with transaction.atomic():  # a caller's transaction, e.g. storing a signature
+        assert hit("test", "k", 60).hits == 2
+        assert synchronous_commit() == "on"
