@@ -80,8 +80,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # From the top down; each imports only those below it (tests/test_layers.py).
     "signme.web",
+    "signme.accounts",
     "signme.submissions",
     "signme.paper",
     "signme.updates",
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "signme.petitions",
     "signme.mailing",
     "signme.audit",
+    "signme.limits",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "signme.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "signme.lib.csp.StaticCSPMiddleware",
@@ -169,6 +175,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/organise/"
 LOGOUT_REDIRECT_URL = "/"
+# Superusers can do anything, so outside the demo they must sign in with a
+# second factor (an authenticator app) and are sent to set one up first.
+REQUIRE_2FA_FOR_SUPERUSERS = env_bool("SIGNME_REQUIRE_2FA_FOR_SUPERUSERS", not DEMO)
+OTP_TOTP_ISSUER = "SignMe"
+# Wrong codes are throttled with wrong passwords, per account and per address,
+# in the shared counters (signme.accounts.throttle); django-otp's own per-device
+# back-off would only add a second, silent lock.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("SIGNME_TIME_ZONE", "Europe/London")

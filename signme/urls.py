@@ -18,11 +18,7 @@ urlpatterns = [
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
     path("organise/petitions/<int:number>/", organise.petition_overview, name="organise_petition"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="web/login.html"),
-        name="login",
-    ),
+    path("", include("signme.accounts.urls")),  # sign-in, also the admin's
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),
     path("", include("signme.people.urls")),

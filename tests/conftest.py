@@ -41,6 +41,12 @@ def _fresh_cache():
     forget_rendered()
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_optional(settings):
+    # On outside the demo; the tests that are about it turn it on.
+    settings.REQUIRE_2FA_FOR_SUPERUSERS = False
+
+
 @pytest.fixture
 def petition(db) -> Petition:
     """Petition 1500 of the reference sheet, open, with its organiser."""

@@ -3,7 +3,6 @@
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponseRedirect
 
 
@@ -48,18 +47,6 @@ def client_ip(request) -> str:
     if ip.version == 6:  # one IPv6 user usually owns the whole /64
         return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
     return str(ip)
-
-
-def over_rate_limit(scope: str, key: str, limit: int, window: int = 60) -> bool:
-    """Fixed-window counter in the shared cache; True once `limit` is passed."""
-    cache_key = f"rl:{scope}:{key}"
-    if cache.add(cache_key, 1, window):
-        return False
-    try:
-        return cache.incr(cache_key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 1, window)
-        return False
 
 
 def cross_site_post(request) -> bool:

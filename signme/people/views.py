@@ -11,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.audit.log import Action
-from signme.lib.http import client_ip, over_rate_limit, private_no_store, see_other
+from signme.lib.http import client_ip, private_no_store, see_other
 from signme.lib.tokens import BadToken
+from signme.limits.counters import rate_limited
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Signature
 
@@ -95,17 +96,17 @@ def _unsubscribe_page(request, token: str, signature: Signature | None):
 def your_data(request):
     form = AskForm(request.POST or None)
     if request.method == "POST":
-        if over_rate_limit("rights-ip", client_ip(request), ASK_LIMIT_PER_IP, window=3600):
+        if wait := rate_limited("rights-ip", client_ip(request), ASK_LIMIT_PER_IP, window=3600):
             response = render(
                 request, "people/ask.html", {"form": AskForm(), "limited": True}, status=429
             )
-            response["Retry-After"] = "3600"
+            response["Retry-After"] = str(wait)
             return private_no_store(response)
         if form.is_valid():
             email = form.cleaned_data["email"]
             digest = email_digest(email)
             # Over the per-address limit we say the same thing and send nothing.
-            if not over_rate_limit("rights-address", digest, ASK_LIMIT_PER_ADDRESS, window=3600):
+            if not rate_limited("rights-address", digest, ASK_LIMIT_PER_ADDRESS, window=3600):
                 rights.ask(email)
             return see_other(reverse("your_data_sent"))
         return private_no_store(render(request, "people/ask.html", {"form": form}, status=400))

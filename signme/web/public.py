@@ -15,13 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from signme.lib.http import (
     client_ip,
     cross_site_post,
-    over_rate_limit,
     private_no_store,
     public_cache,
     see_other,
 )
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
+from signme.limits.counters import rate_limited
 from signme.petitions.access import public_petition
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, get_counts
@@ -146,12 +146,12 @@ def sign(request, number: int):
     if not petition.is_accepting():
         return _error(request, petition, 403, "Not accepting signatures",
                       petition.closed_reason())  # fmt: skip
-    if over_rate_limit("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
+    if wait := rate_limited("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         response = _error(
             request, petition, 429, "Too many signatures from your network",
             "Wait a minute, then try again. Nothing was saved.",
         )  # fmt: skip
-        response["Retry-After"] = "60"
+        response["Retry-After"] = str(wait)
         return response
 
     form = SignForm(request.POST, petition=petition)

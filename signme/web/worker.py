@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 
 from signme.lib.jobs import Job
+from signme.limits.counters import prune_expired
 from signme.mailing import bulk
 from signme.people.retention import anonymise_due
 from signme.people.rights import expire_requests
@@ -31,4 +32,5 @@ def jobs() -> list[Job]:
         Job("finish bulk email", 5, bulk.finish_sent_campaigns),
         Job("submission packs", 5, build_queued_submissions),
         Job("retention and expiry", 3600, delete_on_schedule),
+        Job("closed rate-limit windows", 300, prune_expired),
     ]

@@ -1,0 +1,1 @@
+"""Staff sign-in: throttled passwords and an optional second factor."""

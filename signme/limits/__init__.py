@@ -1,0 +1,1 @@
+"""Counters that every app process shares, for rate limits and login throttling."""
