@@ -209,7 +209,7 @@ DEFAULT_FROM_EMAIL = env("SIGNME_FROM_EMAIL", "SignMe <petitions@localhost>")
 EMAIL_TIMEOUT = 10
 if EMAIL_URL:
     _mail = urlsplit(EMAIL_URL)
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_BACKEND = "signme.mailing.smtp.EmailBackend"
     EMAIL_HOST = _mail.hostname or "localhost"
     EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 25)
     EMAIL_HOST_USER = _mail.username or ""

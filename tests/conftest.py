@@ -214,7 +214,7 @@ class SMTPServer:
 def smtp(settings):
     server = SMTPServer()
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "signme.mailing.smtp.EmailBackend"
     settings.EMAIL_HOST = server.mailbox.host
     settings.EMAIL_PORT = server.mailbox.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -8,7 +8,6 @@ erase by signer.
 """
 
 import logging
-import re
 import smtplib
 import socket
 import time
@@ -17,13 +16,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.core.mail.message import sanitize_address
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from .kinds import render
 from .models import OutboundEmail
+from .smtp import CommitDeclined
+from .smtp import EmailBackend as CommittingBackend
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,14 @@ _CONNECTION_ERRORS = (
     OSError,
 )
 
+# This message was refused; the connection is still good.
+_REFUSED = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPNotSupportedError,
+)
+
 
 def _release(rows, worker_id: str, error: str):
     for row in rows:
@@ -124,10 +132,6 @@ def _release(rows, worker_id: str, error: str):
             send_after=timezone.now() + backoff(attempts),
             failed_at=timezone.now() if attempts >= MAX_ATTEMPTS else None,
         )
-
-
-class ClaimLost(Exception):
-    """Another worker took the row over (our lease ran out): do not send."""
 
 
 class Throttle:
@@ -155,67 +159,29 @@ _MARK_SENT = (
 )
 
 
-def _mark_sent(row: OutboundEmail, worker_id: str, mid: str) -> bool:
-    # Plain SQL: run once per email, where the ORM's query building showed up.
-    now = timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _MARK_SENT, [connection.ops.adapt_datetimefield_value(now), mid, row.pk, worker_id]
-        )
-        return cursor.rowcount == 1
+class _MarkSent:
+    """Marks one claimed row sent, once: the commit the SMTP backend runs
+    before the final dot. False if another worker has taken the row over
+    (our claim ran out), and then it must not be sent."""
 
+    def __init__(self, row: OutboundEmail, worker_id: str):
+        self.row, self.worker_id = row, worker_id
+        self.done = False
 
-def _unmark_sent(row: OutboundEmail, worker_id: str):
-    OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id).update(
-        sent_at=None, message_id=""
-    )
+    def __call__(self) -> bool:
+        # Plain SQL: run once per email, where the ORM's query building showed up.
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(_MARK_SENT, [now, message_id(self.row), self.row.pk, self.worker_id])
+            self.done = cursor.rowcount == 1
+        return self.done
 
-
-def _send_smtp(smtp: smtplib.SMTP, msg: EmailMultiAlternatives, commit) -> None:
-    """Send one message, committing it as sent between the body and the final
-    "." of DATA.
-
-    A mail server keeps a message only once it reads that final dot. Killed
-    before the commit, the connection drops, the server discards the half
-    message and the row is sent again later; killed after, the row is already
-    marked sent. Either way nobody gets two copies and nobody none; the only
-    gap left is between a finished commit and writing three bytes."""
-    encoding = msg.encoding or settings.DEFAULT_CHARSET
-    from_email = sanitize_address(msg.from_email, encoding)
-    recipients = [sanitize_address(a, encoding) for a in msg.recipients()]
-    data = msg.message().as_bytes(linesep="\r\n")
-    smtp.ehlo_or_helo_if_needed()
-    if smtp.sock is not None:
-        # The final dot is a tiny write after a large one: without this, Nagle
-        # and delayed ACKs hold it back 40 ms, capping a worker at 25 emails/s.
-        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    code, resp = smtp.mail(from_email)
-    if code != 250:
-        smtp.rset()
-        raise smtplib.SMTPSenderRefused(code, resp, from_email)
-    refused = {}
-    for rcpt in recipients:
-        code, resp = smtp.rcpt(rcpt)
-        if code not in (250, 251):
-            refused[rcpt] = (code, resp)
-    if len(refused) == len(recipients):
-        smtp.rset()
-        raise smtplib.SMTPRecipientsRefused(refused)
-    code, resp = smtp.docmd("data")
-    if code != 354:
-        smtp.rset()
-        raise smtplib.SMTPDataError(code, resp)
-    body = re.sub(rb"(?m)^\.", b"..", data)
-    if not body.endswith(b"\r\n"):
-        body += b"\r\n"
-    smtp.send(body)
-    if not commit():
-        smtp.close()  # the server drops the unfinished message
-        raise ClaimLost
-    smtp.send(b".\r\n")
-    code, resp = smtp.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, resp)
+    def undo(self):
+        if self.done:
+            OutboundEmail.objects.filter(pk=self.row.pk, claimed_by=self.worker_id).update(
+                sent_at=None, message_id=""
+            )
+            self.done = False
 
 
 def deliver_batch(
@@ -229,82 +195,81 @@ def deliver_batch(
     rows = claim_batch(worker_id, limit, bulk_limit)
     if not rows:
         return 0
-    sent = 0
-    connection = get_connection()
+    backend = get_connection()
     try:
-        connection.open()
+        backend.open()
     except _CONNECTION_ERRORS as e:
         log.warning("mail server unreachable, %d emails wait: %s", len(rows), type(e).__name__)
         _release(rows, worker_id, f"connection: {type(e).__name__}")
         return 0
+    sent = 0
     try:
         for i, row in enumerate(rows):
-            committed = False
+            mark_sent = _MarkSent(row, worker_id)
             try:
-                msg = build_message(row, connection)
-                if msg is None:
-                    # Withdrawn since it was queued (unsubscribed, erased):
-                    # closed without sending.
-                    OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id).update(
-                        sent_at=timezone.now(), last_error="not sent: no longer wanted"
-                    )
-                    continue
-                if row.bulk:
-                    _throttle.wait(rate)
-                mid = message_id(row)
-                smtp = getattr(connection, "connection", None)
-                if isinstance(smtp, smtplib.SMTP):
-
-                    def commit(row=row, mid=mid):
-                        nonlocal committed
-                        committed = _mark_sent(row, worker_id, mid)
-                        return committed
-
-                    _send_smtp(smtp, msg, commit)
-                else:  # file or memory backends: nothing to lose in between
-                    msg.send()
-                    committed = _mark_sent(row, worker_id, mid)
-            except ClaimLost:
+                _deliver(backend, row, mark_sent, rate)
+            except CommitDeclined:
                 log.warning("lost the claim on email %s; leaving it to the other worker", row.pk)
                 break
-            except (
-                smtplib.SMTPRecipientsRefused,
-                smtplib.SMTPDataError,
-                smtplib.SMTPSenderRefused,
-                smtplib.SMTPNotSupportedError,
-            ) as e:
-                # This message was refused; the connection is still good.
-                if committed:
-                    _unmark_sent(row, worker_id)
-                _release([row], worker_id, f"refused: {type(e).__name__}")
-                continue
             except _CONNECTION_ERRORS as e:
-                if committed:
-                    # The server had the whole message; whether it kept it is
-                    # unknowable. Counted as sent: a missed update is better
-                    # than a second copy.
-                    OutboundEmail.objects.filter(pk=row.pk).update(
-                        last_error=f"uncertain: {type(e).__name__} after the final dot"
-                    )
-                    sent += 1
-                    i += 1
-                log.warning("mail server went away; %d emails wait", len(rows) - i)
-                _release(rows[i:], worker_id, f"connection: {type(e).__name__}")
+                sent += _connection_lost(rows[i:], worker_id, mark_sent, e)
                 break
-            except Exception as e:  # noqa: BLE001 - one bad row must not stop the queue
-                log.exception("could not build email %s", row.pk)
-                if committed:
-                    _unmark_sent(row, worker_id)
-                _release([row], worker_id, f"error: {type(e).__name__}")
-                continue
-            if committed:
-                sent += 1
+            sent += mark_sent.done
     finally:
         try:
-            connection.close()
+            backend.close()
         except Exception:  # noqa: BLE001 - a dead connection cannot be closed cleanly
             pass
     return sent
+
+
+def _deliver(backend, row: OutboundEmail, mark_sent: _MarkSent, rate: float):
+    """Build and send one claimed row. A refused or unbuildable email is
+    released for a later retry; a lost claim or connection ends the batch."""
+    try:
+        msg = build_message(row, backend)
+        if msg is None:
+            _close_unwanted(row, mark_sent.worker_id)
+            return
+        if row.bulk:
+            _throttle.wait(rate)
+        if isinstance(backend, CommittingBackend):
+            backend.send_committed(msg, mark_sent)
+        else:  # file or memory backends: nothing to lose in between
+            msg.send()
+            mark_sent()
+    except _REFUSED as e:
+        mark_sent.undo()
+        _release([row], mark_sent.worker_id, f"refused: {type(e).__name__}")
+    except (CommitDeclined, *_CONNECTION_ERRORS):
+        raise
+    except Exception as e:  # noqa: BLE001 - one bad row must not stop the queue
+        log.exception("could not build email %s", row.pk)
+        mark_sent.undo()
+        _release([row], mark_sent.worker_id, f"error: {type(e).__name__}")
+
+
+def _close_unwanted(row: OutboundEmail, worker_id: str):
+    # Withdrawn since it was queued (unsubscribed, erased): closed without sending.
+    OutboundEmail.objects.filter(pk=row.pk, claimed_by=worker_id).update(
+        sent_at=timezone.now(), last_error="not sent: no longer wanted"
+    )
+
+
+def _connection_lost(rows, worker_id: str, mark_sent: _MarkSent, error: Exception) -> int:
+    """Release the rows not sent; returns 1 if the first was committed."""
+    name = type(error).__name__
+    if mark_sent.done:
+        # The server had the whole message; whether it kept it is
+        # unknowable. Counted as sent: a missed update is better than a
+        # second copy.
+        OutboundEmail.objects.filter(pk=mark_sent.row.pk).update(
+            last_error=f"uncertain: {name} after the final dot"
+        )
+        rows = rows[1:]
+    log.warning("mail server went away; %d emails wait", len(rows))
+    _release(rows, worker_id, f"connection: {name}")
+    return int(mark_sent.done)
 
 
 def deliver_all(worker_id: str | None = None) -> int:

@@ -6,17 +6,15 @@ checks. Only the fields the target's scheme needs, never consent flags, phone
 numbers or internal ids.
 
 Built for a million signatures: rows stream from the database in chunks, the
-PDF list is drawn page by page on a canvas and each finished page is
-compressed at once (reportlab keeps pages in memory until it saves), so memory
-stays flat. The same data gives the same bytes: reportlab's invariant mode
-fixes the PDF's timestamps and ids, and every date printed comes from the data.
+PDF list is drawn page by page on a canvas that compresses each finished page
+and streams the file as it saves (signme.lib.pdfstream), so memory stays flat.
+The same data gives the same bytes: reportlab's invariant mode fixes the PDF's
+timestamps and ids, and every date printed comes from the data.
 """
 
 import csv
 import hashlib
 import operator
-import threading
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,11 +26,10 @@ from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from signme.lib.fonts import SANS, SANS_BOLD, font_for
+from signme.lib.pdfstream import StreamingCanvas
 from signme.paper.models import Scan
 from signme.people.suppression import email_digest, stop_notice_digests
 from signme.petitions.compliance import notice_shares_email
@@ -276,65 +273,15 @@ _WIDEST = 1.0  # no DejaVu glyph is wider than 1 em: shorter text needs no measu
 _WEIGHTS = {"name": 20, "address": 32, "postcode": 9, "email": 20, "date": 10, "channel": 26}
 
 
-class _Precompressed:
-    """Content already deflated when the page was finished."""
-
-    pdfname = "FlateDecode"
-
-    def encode(self, data):
-        return data
-
-
-def _compress_finished_page(canvas: Canvas):
-    # reportlab holds every page's drawing commands as text until save(): for
-    # 25,000 pages that is gigabytes. Deflating each page as it is finished
-    # keeps a few kilobytes per page instead.
-    page = canvas._doc.Pages.pages[-1]
-    if page.stream:
-        stream = pdfdoc.PDFStream(content=zlib.compress(page.stream.encode("latin-1")))
-        stream.filters = [_Precompressed()]
-        stream.__Comment__ = "page stream"
-        page.Contents = stream
-        page.stream = None
-
-
-_streaming = threading.local()
-
-
-class _StreamingPDFFile(pdfdoc.PDFFile):
-    """reportlab assembles the whole file in memory when it saves (for a
-    million signatures, another 150 MB). While a pack is being saved on this
-    thread, its output goes straight to the file instead; every other PDF,
-    and every other thread, gets reportlab's usual behaviour."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        out = getattr(_streaming, "out", None)
-        self._streamed = out is not None
-        if out is not None:
-            out.write(b"".join(self.strings))
-            self.strings = []
-            self.write = out.write
-
-    def format(self, document):
-        return b"" if self._streamed else super().format(document)
-
-
-if not issubclass(pdfdoc.PDFFile, _StreamingPDFFile):
-    pdfdoc.PDFFile = _StreamingPDFFile
-
-
 class PdfWriter:
     def __init__(self, out, petition: Petition, facts: PackFacts):
         self.petition = petition
         self.facts = facts
-        self.out = out
-        self.c = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
+        self.c = StreamingCanvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
         self.c.setTitle(f"Petition {petition.number}: {petition.title}")
         self.c.setAuthor(petition.organisation.name)
         self.c.setSubject(f"Petition to {petition.target.name}")
         self.c.setCreator("SignMe")
-        self.c.setPageCallBack(lambda n: _compress_finished_page(self.c))
         self.page = 0
         self.width, self.height = PAGE
 
@@ -606,11 +553,7 @@ class PdfWriter:
                 progress(1)
 
     def save(self):
-        _streaming.out = self.out
-        try:
-            self.c.save()
-        finally:
-            _streaming.out = None
+        self.c.save()
 
 
 def write_pdf(petition: Petition, facts: PackFacts, out, progress: Progress | None = None):
