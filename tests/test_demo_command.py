@@ -7,6 +7,7 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,9 +24,14 @@ from tests.conftest import free_port
 STOP_SECONDS = 5
 
 
-def start_demo(home, port):
+def demo_env(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNME_", "DATABASE_URL"))}
     env["SIGNME_HOME"] = str(home)
+    return env
+
+
+def start_demo(home, port):
+    env = demo_env(home)
     # A session of its own, like a shell job: the test can then send the
     # terminal's Ctrl-C to the demo's process group.
     proc = subprocess.Popen(
@@ -175,8 +181,20 @@ def test_a_newcomer_signs_and_confirms_from_the_demo_outbox_and_data_survives(tm
         stop_demo(proc)
 
 
+@pytest.fixture(scope="module")
+def migrated_home(tmp_path_factory):
+    """A SIGNME_HOME whose database has every migration applied, made once: the
+    shutdown tests are about stopping, and migrating takes seconds."""
+    home = tmp_path_factory.mktemp("migrated")
+    migrate = [sys.executable, "-m", "signme.cli", "manage", "migrate", "--verbosity", "0"]
+    subprocess.run(migrate, env=demo_env(home), check=True)
+    return home
+
+
 @pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
-def test_stopped_demo_leaves_no_process_and_frees_its_port(tmp_path, how):
+def test_stopped_demo_leaves_no_process_and_frees_its_port(migrated_home, tmp_path, how):
+    for path in migrated_home.glob("signme.sqlite3*"):
+        shutil.copy(path, tmp_path)
     port = free_port()
     proc = start_demo(tmp_path, port)
     tree = process_tree(proc.pid)
