@@ -45,8 +45,9 @@ format: $(BIN)/.installed
 	$(BIN)/ruff format signme tests bench
 	$(BIN)/ruff check --fix signme tests bench
 
+# Small sizes by default (a few minutes); e.g. make bench BENCH_ARGS="--full --db sqlite,postgres"
 bench: $(BIN)/.installed system-packages
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

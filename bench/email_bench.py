@@ -170,13 +170,17 @@ def main() -> int:
     )
     duplicated = sum(1 for n in ids.values() if n > 1)
     lost = len({m.encode() for m in expected} - set(ids))
+    # The worker also tells the organiser the petition passed a threshold:
+    # delivered too, but not part of the update.
+    other = sum(n for m, n in ids.items() if m.decode() not in expected)
     second = sum(ids.values()) - at_kill
     second_rate = second / (t_done - t_restart)
     total_seconds = t_done - t_start
     print(
         f"\nRecipients queued:          {queued:,}\n"
         f"Queue (fan-out) time:       {queue_seconds:.1f}s\n"
-        f"Messages received:          {sum(ids.values()):,} ({len(ids):,} distinct Message-IDs)\n"
+        f"Messages received:          {sum(ids.values()):,} ({len(ids):,} distinct Message-IDs, "
+        f"{other} not of the update)\n"
         f"Duplicated Message-IDs:     {duplicated}\n"
         f"Lost (queued, never came):  {lost}\n"
         f"Before the kill:            {first_rate:,.0f} emails/s\n"
@@ -186,7 +190,7 @@ def main() -> int:
         f"Overall, kill and restart:  {sum(ids.values()) / total_seconds:,.0f} emails/s "
         f"over {total_seconds:.0f}s"
     )
-    ok = duplicated == 0 and lost == 0 and sum(ids.values()) == queued
+    ok = duplicated == 0 and lost == 0 and sum(ids.values()) - other == queued
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -48,15 +48,16 @@ def demo(args) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo", password=DEMO_PASSWORD, username=DEMO_USER)
     env = dict(os.environ)
-    children = [
-        subprocess.Popen(_granian("127.0.0.1", args.port, 1, 4), env=env),
-        subprocess.Popen([sys.executable, "-m", "signme.cli", "worker"], env=env),
-    ]
-    where = "SQLite in " + str(settings.SIGNME_HOME)
-    if os.environ.get("DATABASE_URL"):
-        where = "the database in DATABASE_URL"
-    print(
-        f"""
+    stop_signals = _catch_stop_signals()
+    children: list[subprocess.Popen] = []
+    try:
+        children.append(_start_child(_granian("127.0.0.1", args.port, 1, 4), env))
+        children.append(_start_child([sys.executable, "-m", "signme.cli", "worker"], env))
+        where = "SQLite in " + str(settings.SIGNME_HOME)
+        if os.environ.get("DATABASE_URL"):
+            where = "the database in DATABASE_URL"
+        print(
+            f"""
 SignMe demo is running on {where}.
 
   Petition 1500:   {settings.BASE_URL}/1500
@@ -66,31 +67,74 @@ SignMe demo is running on {where}.
 
 Press Ctrl-C to stop.
 """,
-        flush=True,
-    )
-    return _wait(children)
-
-
-def _wait(children: list[subprocess.Popen]) -> int:
-    def stop(*_):
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-
-    signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
-    try:
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
+            flush=True,
+        )
+        while not stop_signals and all(child.poll() is None for child in children):
+            time.sleep(0.2)
     finally:
-        stop()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    return max((child.returncode or 0) for child in children)
+        _stop_children(children, stop_signals)
+    if stop_signals:
+        return 0
+    print("signme demo: a process stopped by itself, so the demo stopped too.", file=sys.stderr)
+    return 1
+
+
+# Seconds the web server and worker get to finish a request or a round of email
+# once asked to stop; then whatever is left of them is killed, so a stopped demo
+# never leaves a process holding the port.
+STOP_GRACE_SECONDS = 2.5
+
+
+def _catch_stop_signals() -> list[int]:
+    """Record Ctrl-C, SIGTERM and a closed terminal instead of dying mid-way."""
+    received: list[int] = []
+
+    def record(signum, frame):
+        received.append(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, record)
+    return received
+
+
+def _start_child(cmd: list[str], env: dict) -> subprocess.Popen:
+    # Each child leads a process group of its own, so Ctrl-C in the terminal
+    # reaches only this process, which stops the children in order. When the
+    # terminal's SIGINT also hit granian's worker directly, the worker could hang
+    # while granian waited for it, and outlive the demo holding the port.
+    return subprocess.Popen(cmd, env=env, process_group=0)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _stop_children(children: list[subprocess.Popen], stop_signals: list[int]) -> None:
+    if stop_signals:
+        print("\nStopping the demo…", flush=True)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()  # granian stops its own workers; the worker ends its round
+    asked = len(stop_signals)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    # poll() reaps each child that has exited, so an empty group means all of it is gone.
+    while time.monotonic() < deadline and len(stop_signals) <= asked:
+        if all(child.poll() is not None and not _group_alive(child.pid) for child in children):
+            break
+        time.sleep(0.05)
+    # Past the grace period, or Ctrl-C pressed again: kill whatever is left,
+    # granian's workers included (they share their parent's group).
+    for child in children:
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # the whole group has stopped
+    for child in children:
+        child.wait()
 
 
 def main(argv: list[str] | None = None) -> int:

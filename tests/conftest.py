@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import timezone
 
 from signme.lib.emails import canonical_email
@@ -28,6 +29,15 @@ from signme.web.demo import load_demo
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    # Production-strength PBKDF2 spends most of a fixture's time hashing the
+    # actors' passwords. Tests check who may do what, not the hash, so they use
+    # a fast one; settings.py keeps Django's default for everything else.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

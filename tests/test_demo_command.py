@@ -1,10 +1,15 @@
 """`signme demo` as a newcomer runs it: sign petition 1500 and confirm from the
-demo outbox, then restart and find the data kept."""
+demo outbox, then restart and find the data kept; and stopped with Ctrl-C or
+SIGTERM, it leaves nothing running."""
 
+import glob
 import http.cookiejar
+import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,10 +20,20 @@ import pytest
 
 from tests.conftest import free_port
 
+# The demo promises to be gone this soon after it is told to stop.
+STOP_SECONDS = 5
 
-def start_demo(home, port):
+
+def demo_env(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNME_", "DATABASE_URL"))}
     env["SIGNME_HOME"] = str(home)
+    return env
+
+
+def start_demo(home, port):
+    env = demo_env(home)
+    # A session of its own, like a shell job: the test can then send the
+    # terminal's Ctrl-C to the demo's process group.
     proc = subprocess.Popen(
         [sys.executable, "-m", "signme.cli", "demo", "--port", str(port)],
         env=env,
@@ -35,24 +50,79 @@ def start_demo(home, port):
         except OSError:
             if proc.poll() is not None:
                 pytest.fail("demo exited early:\n" + proc.stdout.read())
-            time.sleep(0.3)
+            time.sleep(0.2)
     stop_demo(proc)
     pytest.fail("demo did not start")
 
 
-def stop_demo(proc):
-    os.killpg(proc.pid, signal.SIGINT)
+def process_tree(pid: int) -> list[tuple[int, str]]:
+    """The processes `pid` started, and theirs, each with its start time so a
+    reused PID is not taken for one of them."""
+    found = []
+    for path in glob.glob(f"/proc/{pid}/task/*/children"):
+        with open(path) as f:
+            for child in map(int, f.read().split()):
+                found.append((child, start_time(child)))
+                found.extend(process_tree(child))
+    return found
+
+
+def start_time(pid: int) -> str | None:
     try:
-        return proc.communicate(timeout=20)[0]
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except FileNotFoundError:
+        return None
+    # Fields after the command name, which is in parentheses and may hold spaces.
+    fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] in ("Z", "X"):
+        return None  # exited: a zombie runs nothing and holds no port
+    return fields[19]
+
+
+def still_running(tree):
+    return [pid for pid, started in tree if started and start_time(pid) == started]
+
+
+def stop_demo(proc, how=signal.SIGINT):
+    """Ctrl-C as a terminal sends it, to the demo's process group; any other
+    signal to the demo process alone. Fails unless the demo and everything it
+    started are gone within STOP_SECONDS."""
+    tree = process_tree(proc.pid)
+    if how == signal.SIGINT:
+        os.killpg(proc.pid, how)
+    else:
+        proc.send_signal(how)
+    try:
+        output = proc.communicate(timeout=STOP_SECONDS)[0]
+        left = still_running(tree)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        return proc.communicate()[0]
+        left = [proc.pid, *still_running(tree)]
+    if left:
+        for pid in left:  # so a failure here leaves nothing behind either
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        proc.communicate()
+        pytest.fail(f"still running {STOP_SECONDS} s after {how.name}: {left}")
+    return output
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        # SO_REUSEADDR, as a server sets it: only a listening socket is in the way,
+        # not the connections this test just closed.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def count(base):
     with urllib.request.urlopen(f"{base}/petitions/1500/count.json") as r:
-        import json
-
         return json.load(r)["signature_count"]
 
 
@@ -109,3 +179,31 @@ def test_a_newcomer_signs_and_confirms_from_the_demo_outbox_and_data_survives(tm
         assert count(base) == 1
     finally:
         stop_demo(proc)
+
+
+@pytest.fixture(scope="module")
+def migrated_home(tmp_path_factory):
+    """A SIGNME_HOME whose database has every migration applied, made once: the
+    shutdown tests are about stopping, and migrating takes seconds."""
+    home = tmp_path_factory.mktemp("migrated")
+    migrate = [sys.executable, "-m", "signme.cli", "manage", "migrate", "--verbosity", "0"]
+    subprocess.run(migrate, env=demo_env(home), check=True)
+    return home
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_stopped_demo_leaves_no_process_and_frees_its_port(migrated_home, tmp_path, how):
+    for path in migrated_home.glob("signme.sqlite3*"):
+        shutil.copy(path, tmp_path)
+    port = free_port()
+    proc = start_demo(tmp_path, port)
+    tree = process_tree(proc.pid)
+    # The web server, its worker process and the email worker.
+    assert len(tree) >= 3, tree
+
+    output = stop_demo(proc, how)
+
+    assert proc.returncode == 0, output
+    assert still_running(tree) == []
+    assert port_is_free(port)
+    assert "Stopping the demo" in output

@@ -1,6 +1,7 @@
 """Scans made on this machine: sheets SignMe draws, filled in with
 handwriting-like strokes, printed to an image, turned slightly and speckled."""
 
+import hashlib
 import io
 
 import numpy as np
@@ -45,19 +46,49 @@ def fill_rows(image: Image.Image, target, rows: list[int], seed: int = 1) -> Ima
     return image
 
 
+# Turning, speckling and saving a page each take about a second, and several
+# tests scan the very same page: they share one result (each gets a copy of
+# an image, since a test may draw on it). A few pages are kept, not every one
+# a benchmark makes.
+KEEP = 8
+_scanned: dict[tuple, Image.Image] = {}
+_files: dict[tuple, bytes] = {}
+
+
+def _fingerprint(image: Image.Image) -> tuple:
+    return hashlib.sha256(image.tobytes()).digest(), image.mode, image.size
+
+
+def _remember(cache: dict, key: tuple, make):
+    value = cache.pop(key) if key in cache else make()
+    cache[key] = value  # the most recently used last
+    while len(cache) > KEEP:
+        del cache[next(iter(cache))]
+    return value
+
+
 def as_scanned(image: Image.Image, angle: float = 1.5, noise: float = 12, seed: int = 2):
     """Turned slightly on the glass, with sensor noise, as a scanner returns it."""
-    rng = np.random.default_rng(seed)
-    turned = image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
-    arr = np.asarray(turned).astype(np.float32)
-    arr += rng.normal(0, noise, arr.shape)
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+    def scan():
+        rng = np.random.default_rng(seed)
+        turned = image.rotate(
+            angle, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+        )
+        arr = np.asarray(turned).astype(np.float32)
+        arr += rng.normal(0, noise, arr.shape)
+        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+
+    return _remember(_scanned, (_fingerprint(image), angle, noise, seed), scan).copy()
 
 
 def image_file(image: Image.Image, kind: str = "PNG") -> bytes:
-    out = io.BytesIO()
-    image.save(out, kind)
-    return out.getvalue()
+    def save():
+        out = io.BytesIO()
+        image.save(out, kind)
+        return out.getvalue()
+
+    return _remember(_files, (_fingerprint(image), kind), save)
 
 
 def images_to_pdf(images: list[Image.Image]) -> bytes:
