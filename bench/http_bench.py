@@ -70,7 +70,7 @@ def seed_signatures(db: str, env: dict, n: int) -> None:
     now = datetime.now(UTC)
     cols = (
         "petition_id, notice_id, name, email, email_canonical, address, postcode, phone, "
-        "source, status, created_at, verified_at, eligible"
+        "source, status, created_at, verified_at, eligible, validity"
     )
     if db == "postgres":
         import psycopg
@@ -85,7 +85,7 @@ def seed_signatures(db: str, env: dict, n: int) -> None:
                     email = f"seed{i}@example.org"
                     copy.write_row(
                         (pid, nid, f"Seeded Signer {i}", email, email, "1 Market Place",
-                         "NR25 6BW", "", "web", "verified", now, now, True)
+                         "NR25 6BW", "", "web", "verified", now, now, True, "counted")
                     )  # fmt: skip
             conn.execute("ANALYZE petitions_signature")
     else:
@@ -99,11 +99,11 @@ def seed_signatures(db: str, env: dict, n: int) -> None:
         stamp = now.isoformat(sep=" ")
         rows = (
             (pid, nid, f"Seeded Signer {i}", f"seed{i}@example.org", f"seed{i}@example.org",
-             "1 Market Place", "NR25 6BW", "", "web", "verified", stamp, stamp, 1)
+             "1 Market Place", "NR25 6BW", "", "web", "verified", stamp, stamp, 1, "counted")
             for i in range(n)
         )  # fmt: skip
         with conn:
-            marks = ",".join("?" * 13)
+            marks = ",".join("?" * 14)
             conn.executemany(f"INSERT INTO petitions_signature ({cols}) VALUES ({marks})", rows)
         conn.execute("ANALYZE")
         conn.close()

@@ -27,6 +27,7 @@ SCHEME_FIELDS = [
     "address",
     *(f.flag for f in SIGNER_FIELDS),
     "eligibility_question",
+    "refuse_ineligible",
     "eligible_postcode_areas",
     "minimum_signatures",
     "how_to_submit",
