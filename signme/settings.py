@@ -223,6 +223,9 @@ else:
 # Signing: requests per IP per minute. A surge comes from many addresses, so
 # this only slows one machine hammering the form.
 SIGN_RATE_LIMIT = env_int("SIGNME_SIGN_RATE_LIMIT", 30)
+# A signing form sent sooner than this after it was made was not filled in
+# by a person: the signature is held for review. 0 turns the check off.
+SIGN_MIN_SECONDS = float(env("SIGNME_SIGN_MIN_SECONDS", "1") or 0)
 # Counts: the worker aggregates every COUNT_REFRESH seconds; each process
 # serves a count from its cache for COUNT_TTL seconds; a request aggregates
 # inline only when the stored count is older than COUNT_STALE_AFTER.

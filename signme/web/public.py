@@ -32,9 +32,6 @@ from signme.petitions.signing import confirm as confirm_signature
 from signme.petitions.signing import signature_to_confirm, store_online_signature
 from signme.submissions.public import outcome_json, public_status
 
-# No person reads a petition and fills the form in less.
-TOO_FAST = 1.0
-
 
 def _stored_ip(address: str) -> str | None:
     """Kept with the signature for invalidating by address (an IPv6 client by
@@ -161,7 +158,7 @@ def sign(request, number: int):
     flagged = ""
     if form.cleaned_data.get("website"):
         flagged = "honeypot"
-    elif age is not None and age < TOO_FAST:
+    elif age is not None and age < settings.SIGN_MIN_SECONDS:
         flagged = "too_fast"
     store_online_signature(
         petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))

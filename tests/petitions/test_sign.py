@@ -1,8 +1,12 @@
 """POST /petitions/<number>/sign: what is stored, and what is refused."""
 
+import re
+import time
+
 import pytest
 from django.utils import timezone
 
+from signme.lib.tokens import make_token
 from signme.mailing.models import OutboundEmail
 from signme.petitions.models import Consent, Petition, Sheet, Signature
 from tests.conftest import settle_verified, signer_data
@@ -68,7 +72,7 @@ def test_page_shows_statement_count_threshold_notice_and_imprint(client, petitio
     assert "We, the undersigned, petition Norfolk County Council to stop their proposals" in html
     assert "Published and promoted by Steffan Aquarone" in html
     assert petition.current_notice.code in html
-    assert "20 more needed to reach 20" in html
+    assert "20 more needed to reach 20" in re.sub(r"<[^>]+>", "", html)
     assert "/petitions/1500/qr.svg" in html
     assert response["Cache-Control"].startswith("public, max-age=")
     assert "stale-while-revalidate" in response["Cache-Control"]
@@ -254,3 +258,48 @@ def test_link_checkers_may_ask_for_the_printed_short_link_with_head(client, peti
     assert response.status_code == 302
     assert client.head("/petitions/1500/").status_code == 200
     assert client.head("/petitions/1500/sheet.pdf").status_code == 200
+
+
+def _token(petition, seconds_ago: float) -> str:
+    return make_token("signform", [petition.number, int((time.time() - seconds_ago) * 1000)])
+
+
+def test_a_form_sent_within_a_second_is_held_for_review_not_refused(client, petition):
+    data = signer_data(petition, form_token=_token(petition, 0.1))
+    assert (
+        client.post("/petitions/1500/sign", data, HTTP_SEC_FETCH_SITE="same-origin").status_code
+        == 303
+    )
+    signature = Signature.objects.get()
+    assert signature.flagged == "too_fast"
+    settle_verified(Signature.objects.all())
+    signature.refresh_from_db()
+    assert signature.validity == Signature.Validity.REVIEW
+
+
+def test_a_form_filled_in_at_a_person_s_pace_is_not_flagged(client, petition):
+    data = signer_data(petition, form_token=_token(petition, 20))
+    assert (
+        client.post("/petitions/1500/sign", data, HTTP_SEC_FETCH_SITE="same-origin").status_code
+        == 303
+    )
+    settle_verified(Signature.objects.all())
+    signature = Signature.objects.get()
+    assert signature.flagged == "" and signature.validity == Signature.Validity.COUNTED
+
+
+def test_the_hidden_field_filled_in_holds_the_signature_for_review(client, petition):
+    data = signer_data(petition, website="http://cheap-pills.example")
+    assert (
+        client.post("/petitions/1500/sign", data, HTTP_SEC_FETCH_SITE="same-origin").status_code
+        == 303
+    )
+    assert Signature.objects.get().flagged == "honeypot"
+
+
+def test_a_form_token_from_another_petition_is_refused_and_nothing_is_stored(client, petition):
+    data = signer_data(petition)
+    data["form_token"] = make_token("signform", [9999, int(time.time() * 1000) - 20000])
+    response = client.post("/petitions/1500/sign", data, HTTP_SEC_FETCH_SITE="same-origin")
+    assert response.status_code == 403
+    assert not Signature.objects.exists()
