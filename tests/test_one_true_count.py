@@ -92,6 +92,10 @@ def test_every_surface_shows_one_count_at_every_step(client, organiser, petition
     page = client.get(f"/confirm/{confirm_token(bob)}").content.decode()
     assert "your signature counts" not in page and "is not counted for" in page
     assert bob.validity == Signature.Validity.NOT_ELIGIBLE
+    client.force_login(organiser)
+    html = client.get("/organise/petitions/1500/").content.decode()
+    assert "<dt>Recorded, not counted: not eligible</dt><dd>1</dd>" in html
+    client.logout()
     # Never confirmed: not counted.
     sign(client, petition, "cat@example.org")
     assert_one_count(client, organiser, petition, 1)

@@ -3,6 +3,7 @@ feature's section. Everything here is behind login, scoped by organisation,
 and answers 404 to anyone outside it."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -37,11 +38,24 @@ def petition_overview(request, number: int):
     petition = staff_petition(request, number)
     organiser = is_organiser(request.user, petition)
     counts = compute_counts(petition.pk)
-    pending = Signature.objects.filter(petition=petition, status=Signature.Status.PENDING).count()
+    # Every signature that is not in the count, by why (validity.py decides).
+    by_validity = dict(
+        Signature.objects.filter(petition=petition)
+        .values_list("validity")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    pending = by_validity.get(Signature.Validity.PENDING, 0)
+    not_counted = [
+        (Signature.Validity(v).label, by_validity[v])
+        for v in Signature.Validity
+        if v not in (Signature.Validity.COUNTED, Signature.Validity.PENDING) and by_validity.get(v)
+    ]
     context = {
         "petition": petition,
         "counts": counts,
         "pending": pending,
+        "not_counted": not_counted,
         "organiser": organiser,
         "notice": petition.current_notice,
         "reached": petition.reached.select_related("threshold"),
