@@ -115,7 +115,10 @@ def _group_alive(pgid: int) -> bool:
 
 def _stop_children(children: list[subprocess.Popen], stop_signals: list[int]) -> None:
     if stop_signals:
-        print("\nStopping the demo…", flush=True)
+        try:
+            print("\nStopping the demo…", flush=True)
+        except OSError:
+            pass  # the terminal is gone (SIGHUP); stop the children all the same
     for child in children:
         if child.poll() is None:
             child.terminate()  # granian stops its own workers; the worker ends its round
