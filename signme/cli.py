@@ -82,7 +82,7 @@ Press Ctrl-C to stop.
 # Seconds the web server and worker get to finish a request or a round of email
 # once asked to stop; then whatever is left of them is killed, so a stopped demo
 # never leaves a process holding the port.
-STOP_GRACE_SECONDS = 2.5
+STOP_GRACE_SECONDS = 2
 
 
 def _catch_stop_signals() -> list[int]:
