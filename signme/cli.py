@@ -82,7 +82,7 @@ Press Ctrl-C to stop.
 # Seconds the web server and worker get to finish a request or a round of email
 # once asked to stop; then whatever is left of them is killed, so a stopped demo
 # never leaves a process holding the port.
-STOP_GRACE_SECONDS = 2.5
+STOP_GRACE_SECONDS = 2
 
 
 def _catch_stop_signals() -> list[int]:
@@ -115,7 +115,10 @@ def _group_alive(pgid: int) -> bool:
 
 def _stop_children(children: list[subprocess.Popen], stop_signals: list[int]) -> None:
     if stop_signals:
-        print("\nStopping the demo…", flush=True)
+        try:
+            print("\nStopping the demo…", flush=True)
+        except OSError:
+            pass  # the terminal is gone (SIGHUP); stop the children all the same
     for child in children:
         if child.poll() is None:
             child.terminate()  # granian stops its own workers; the worker ends its round
