@@ -66,9 +66,9 @@ def canonical_email(address: str) -> str:
     # The local part is NFKC-normalised and lower-cased with the rest. RFC 5321
     # leaves its case to the receiving server, but every mainstream one
     # ignores case, and no server gives out two mailboxes that differ only by
-    # fullwidth forms or ligatures; where we are wrong, two people count once
-    # and erasing one erases both, which is the safer side. (The signing form
-    # accepts only ASCII local parts anyway.)
+    # fullwidth forms or ligatures. Where we are wrong, two people count once,
+    # which a petition bears better than one person counting twice. (The
+    # signing form accepts only ASCII local parts anyway.)
     address = _fold(address or "")
     local, sep, domain = address.rpartition("@")
     if not sep:
