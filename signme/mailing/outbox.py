@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
+from signme.lib.emails import delivery_address
+
 from .kinds import render
 from .models import OutboundEmail
 from .smtp import CommitDeclined
@@ -94,7 +96,9 @@ def build_message(row: OutboundEmail, connection=None) -> EmailMultiAlternatives
         subject=rendered.subject,
         body=rendered.text,
         from_email=rendered.from_email or settings.DEFAULT_FROM_EMAIL,
-        to=[row.to],
+        # Django would encode the domain by IDNA 2003 (straße.de as strasse.de):
+        # send where canonical_email says the mailbox is.
+        to=[delivery_address(row.to)],
         headers=headers,
         connection=connection,
     )

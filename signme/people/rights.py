@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from signme.audit import log as audit
@@ -242,7 +241,12 @@ def erase(request: RightsRequest) -> int:
             return 0
         email = request.email
         count = erase_signatures(signatures_of(request), Suppression.Reason.ERASED)
-        OutboundEmail.objects.filter(Q(kind=KIND) & Q(to__iexact=email)).delete()
+        # Every link this person asked for, under any spelling of the address:
+        # requests are matched by the digest of the canonical form.
+        asked = RightsRequest.objects.filter(email_digest=email_digest(email))
+        OutboundEmail.objects.filter(
+            kind=KIND, headers__rights_request__in=list(asked.values_list("pk", flat=True))
+        ).delete()
         request.add_outcome(f"erasure: personal data of {count} signature(s) erased")
         RightsRequest.objects.filter(pk=request.pk).update(
             email="",

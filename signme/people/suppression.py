@@ -19,6 +19,11 @@ def _digest(kind: str, value: str) -> str:
 
 
 def email_digest(email: str) -> str:
+    # Of the canonical form, so every spelling of one mailbox is one entry.
+    # Only the hash is kept: when the canonical rules change, entries made
+    # under the old form cannot be recomputed (since migration 0006 of
+    # petitions, an address with an internationalised domain or fullwidth
+    # letters hashes differently; ASCII addresses are unchanged).
     return _digest("email", canonical_email(email))
 
 

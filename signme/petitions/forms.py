@@ -4,7 +4,7 @@ import unicodedata
 from django import forms
 from django.core.validators import validate_email
 
-from signme.lib.emails import canonical_email
+from signme.lib.emails import UndeliverableEmail, canonical_email, check_deliverable
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 
@@ -135,7 +135,10 @@ class SignForm(forms.Form):
         value = self.cleaned_data["email"].strip()
         try:
             validate_email(value)
-        except forms.ValidationError:
+            # Django lets a@localhost through, and any domain its pattern
+            # allows; mail must reach it from the internet.
+            check_deliverable(value)
+        except (forms.ValidationError, UndeliverableEmail):
             raise forms.ValidationError(
                 "Enter an email address in the correct format, like name@example.com"
             ) from None
