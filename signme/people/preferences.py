@@ -7,9 +7,9 @@ from django.utils import timezone
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Signature
 
-from .contact import current_consents
+from .contact import current_consents, may_contact
 from .models import Suppression
-from .suppression import is_suppressed, suppress
+from .suppression import suppress
 
 WITHDRAWN = {
     Consent.Mechanism.UNSUBSCRIBE: "Withdrawn with the unsubscribe link in an email.",
@@ -65,13 +65,12 @@ def stop_contact(
 
 
 def receiving(signature: Signature) -> dict[str, bool]:
-    """Per channel: does this person currently hear from the organisation?"""
-    organisation = signature.petition.organisation
-    latest = current_consents(organisation, signature.email_canonical)
-    result = {}
-    for channel in CHANNELS:
-        consent = latest.get(channel)
-        result[channel.value] = bool(consent and consent.given) and not is_suppressed(
-            organisation, email=signature.email_canonical, phone=signature.phone, channel=channel
+    """Per channel: does this person currently hear from the organisation?
+    The same check the worker makes before each message."""
+    organisation = signature.petition.organisation_id
+    return {
+        channel.value: may_contact(
+            organisation, signature.email_canonical, channel.value, signature.phone
         )
-    return result
+        for channel in CHANNELS
+    }
