@@ -1,6 +1,8 @@
 """Consent merges by rule, not by recency: a ticked box anywhere grants, only
 an explicit act withdraws, and an unticked box changes nothing."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -184,3 +186,42 @@ def test_an_objection_to_all_contact_holds_even_against_a_new_tick(client, petit
     signer(ALICE, number=other.number)
     assert not may_contact(petition.organisation, online.email_canonical, "email")
     assert list(email_recipients(other)) == []
+
+
+# --- What the person sees at /your-data/ --------------------------------------
+
+
+def _your_data_link(client, smtp) -> str:
+    """Alice asks at /your-data/ and opens the link she is emailed."""
+    client.logout()
+    client.post("/your-data/", {"email": ALICE})
+    deliver_all()
+    text = smtp.mailbox.wait_for(1)[0].get_body(("plain",)).get_content()
+    return re.search(r"https?://[^/\s]+(/your-data/\S+)", text).group(1)
+
+
+def test_your_data_says_how_each_answer_was_given_and_what_it_did(alice, client, smtp):
+    _unsubscribe_with_one_click(alice)
+    link = _your_data_link(client, smtp)
+    [org] = json.loads(client.get(link + "/data.json").content)["organisations"]
+    email = [(c["how"], c["given"], c["effect"]) for c in org["consent_records"]
+             if c["channel"] == "email"]  # fmt: skip
+    serial = Signature.objects.get(source="paper").sheet.serial
+    assert email == [
+        ("Box on the online form, petition 1500", True, "granted"),
+        (f"Paper sheet {serial} row 1, typed up", False, "unticked"),
+        ("Unsubscribe link in an email", False, "withdrew"),
+    ]
+    assert org["contact_now"]["email"] is False
+    page = client.get(link).content.decode()
+    assert "Unticked box: changes nothing" in page and "Withdrew" in page
+    assert f"Paper sheet {serial} row 1, typed up" in page
+    assert "Email: no (you withdrew: Unsubscribe link in an email" in page
+
+
+def test_your_data_shows_which_tick_and_notice_contact_rests_on(alice, client, smtp):
+    link = _your_data_link(client, smtp)
+    page = client.get(link).content.decode()
+    assert "Email: yes (you said yes: Box on the online form, petition 1500" in page
+    assert "privacy notice PN-1500-v1" in page
+    assert "Post: no</li>" in page
