@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from signme.audit.models import AuditEvent
 from signme.mailing.models import Campaign
 from signme.mailing.outbox import deliver_all
 from signme.paper.sheets import issue_sheets, log_return
@@ -186,6 +187,126 @@ def test_an_objection_to_all_contact_holds_even_against_a_new_tick(client, petit
     signer(ALICE, number=other.number)
     assert not may_contact(petition.organisation, online.email_canonical, "email")
     assert list(email_recipients(other)) == []
+
+
+# --- Staff record a withdrawal someone sent in writing ------------------------
+
+WITHDRAWAL = "/organise/requests/withdrawal"
+
+
+def _stored():
+    return (
+        list(Consent.objects.order_by("id").values_list("id", "given", "mechanism")),
+        list(Suppression.objects.values_list("digest", "channel", "reason")),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_an_organiser_records_a_signed_withdrawal(client, signer, organiser, petition):
+    online = signer(ALICE, phone="07700 900123", consent_post="on")
+    client.force_login(organiser)
+    page = client.get("/organise/requests/")
+    assert b"Record a withdrawal sent in writing" in page.content
+    response = client.post(
+        WITHDRAWAL, {"email": " Alice@Example.org ", "channels": ["email", "post"]}, follow=True
+    )
+    assert response.redirect_chain[-1][1] == 303
+    html = response.content.decode()
+    assert "Withdrawal recorded for the person who signed with that address" in html
+    assert f"{petition.organisation.name}: 1 signature" in html
+    assert "alice@example.org" not in html.lower()
+    org = petition.organisation
+    for channel in ("email", "post"):
+        record = current_consents(org, online.email_canonical)[channel]
+        assert (record.mechanism, record.given, record.recorded_by) == ("staff", False, organiser)
+        assert not may_contact(org, online.email_canonical, channel)
+    event = AuditEvent.objects.get(action="request", actor=organiser)
+    assert event.subject == "signed withdrawal recorded by staff: email, post"
+    assert "alice" not in event.subject.lower() and event.count == 1
+
+
+def test_a_staff_withdrawal_shows_in_the_persons_data_as_recorded_by_staff(
+    client, signer, organiser, smtp
+):
+    signer(ALICE)
+    client.force_login(organiser)
+    client.post(WITHDRAWAL, {"email": ALICE, "channels": ["email"]})
+    link = _your_data_link(client, smtp)
+    [org] = json.loads(client.get(link + "/data.json").content)["organisations"]
+    staff = [c for c in org["consent_records"] if c["mechanism"] == "staff"]
+    assert [(c["how"], c["effect"]) for c in staff] == [
+        ("Recorded by the organisation's staff", "withdrew")
+    ]
+    assert org["contact_now"]["email"] is False
+    assert org["contact_decided_by"]["email"]["mechanism"] == "staff"
+
+
+def test_an_address_nobody_signed_with_is_reported_and_nothing_is_recorded(
+    client, signer, organiser, petition
+):
+    signer(ALICE)
+    before = _stored()
+    client.force_login(organiser)
+    response = client.post(
+        WITHDRAWAL, {"email": "bob@example.org", "channels": ["email"]}, follow=True
+    )
+    html = response.content.decode()
+    assert f"Nobody signed with that address in {petition.organisation.name}" in html
+    assert _stored() == before
+
+
+def test_another_organisations_organiser_finds_nobody_and_changes_nothing(
+    client, signer, outsider, petition
+):
+    online = signer(ALICE)
+    before = _stored()
+    client.force_login(outsider)
+    response = client.post(WITHDRAWAL, {"email": ALICE, "channels": ["email"]}, follow=True)
+    html = response.content.decode()
+    assert "Nobody signed with that address in Other Campaign" in html
+    assert "Norfolk" not in html
+    assert _stored() == before
+    assert may_contact(petition.organisation, online.email_canonical, "email")
+
+
+def test_volunteers_get_404_and_nothing_changes(client, signer, volunteer, petition):
+    online = signer(ALICE)
+    before = _stored()
+    client.force_login(volunteer)
+    assert client.post(WITHDRAWAL, {"email": ALICE, "channels": ["email"]}).status_code == 404
+    assert client.get("/organise/requests/").status_code == 404
+    assert _stored() == before
+    assert may_contact(petition.organisation, online.email_canonical, "email")
+
+
+def test_signed_out_visitors_are_sent_to_log_in_and_nothing_changes(client, signer):
+    signer(ALICE)
+    before = _stored()
+    assert client.post(WITHDRAWAL, {"email": ALICE, "channels": ["email"]}).status_code == 302
+    assert _stored() == before
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"email": "", "channels": ["email"]}, "Enter the email address they signed with."),
+        ({"email": "alice at example", "channels": ["email"]}, "in the right format"),
+        ({"email": ALICE}, "Choose at least one way they asked you to stop."),
+        ({"email": ALICE, "channels": ["pigeon"]}, "Select a valid choice"),
+    ],
+)
+def test_bad_input_to_the_withdrawal_form_is_refused_and_nothing_changes(
+    client, signer, organiser, petition, data, message
+):
+    online = signer(ALICE)
+    before = _stored()
+    client.force_login(organiser)
+    response = client.post(WITHDRAWAL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html and message in html
+    assert _stored() == before
+    assert may_contact(petition.organisation, online.email_canonical, "email")
 
 
 # --- What the person sees at /your-data/ --------------------------------------
