@@ -4,6 +4,17 @@ from django.core.validators import validate_email
 from signme.petitions.consent import CHANNELS
 
 
+def _clean_address(value: str) -> str:
+    value = value.strip()
+    try:
+        validate_email(value)
+    except forms.ValidationError:
+        raise forms.ValidationError(
+            "Enter an email address in the right format, like name@example.org."
+        ) from None
+    return value
+
+
 class AskForm(forms.Form):
     email = forms.CharField(
         label="Your email address",
@@ -14,14 +25,7 @@ class AskForm(forms.Form):
     )
 
     def clean_email(self):
-        value = self.cleaned_data["email"].strip()
-        try:
-            validate_email(value)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                "Enter an email address in the right format, like name@example.org."
-            ) from None
-        return value
+        return _clean_address(self.cleaned_data["email"])
 
 
 class StopForm(forms.Form):
@@ -38,3 +42,26 @@ class EraseForm(forms.Form):
         label="I understand my name and details will be removed and cannot be restored",
         error_messages={"required": "Tick the box to confirm you want your data erased."},
     )
+
+
+class SignedWithdrawalForm(forms.Form):
+    """Someone wrote in: "stop emailing me". Staff record it for them."""
+
+    email = forms.CharField(
+        label="Their email address",
+        max_length=254,
+        help_text="The address they signed with, as they gave it in their letter or email.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": "Enter the email address they signed with."},
+    )
+    channels = forms.MultipleChoiceField(
+        label="What they asked to stop",
+        help_text="Ticking every one also puts them on the do-not-contact list for good, "
+        "as 'Stop all contact' does.",
+        choices=[(c.value, c.label) for c in CHANNELS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one way they asked you to stop."},
+    )
+
+    def clean_email(self):
+        return _clean_address(self.cleaned_data["email"])

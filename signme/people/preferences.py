@@ -4,17 +4,20 @@ editing one, so the history shows what they agreed to and when they stopped."""
 from django.db import transaction
 from django.utils import timezone
 
+from signme.audit import log as audit
+from signme.audit.log import Action
+from signme.lib.emails import canonical_email
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Signature
 
-from .contact import current_consents
+from .contact import current_consents, may_contact
 from .models import Suppression
-from .suppression import is_suppressed, suppress
+from .suppression import suppress
 
 WITHDRAWN = {
     Consent.Mechanism.UNSUBSCRIBE: "Withdrawn with the unsubscribe link in an email.",
     Consent.Mechanism.REQUEST: "Withdrawn through a request at /your-data/.",
-    Consent.Mechanism.STAFF: "Withdrawn as the person asked staff.",
+    Consent.Mechanism.STAFF: "Withdrawn in writing to the organisation; recorded by staff.",
 }
 
 
@@ -64,14 +67,45 @@ def stop_contact(
     return stopped
 
 
-def receiving(signature: Signature) -> dict[str, bool]:
-    """Per channel: does this person currently hear from the organisation?"""
-    organisation = signature.petition.organisation
-    latest = current_consents(organisation, signature.email_canonical)
-    result = {}
-    for channel in CHANNELS:
-        consent = latest.get(channel)
-        result[channel.value] = bool(consent and consent.given) and not is_suppressed(
-            organisation, email=signature.email_canonical, phone=signature.phone, channel=channel
+def record_signed_withdrawal(organisations, email: str, channels: list[str], user) -> dict:
+    """Someone wrote to the organisers asking them to stop: record it as a
+    withdrawal by staff in each of `organisations` where that address signed.
+    Returns {organisation: signatures found there}; empty if nobody was."""
+    canonical = canonical_email(email)
+    found: dict = {}
+    newest = {}
+    signatures = (
+        Signature.objects.filter(
+            email_canonical=canonical, erased_at=None, petition__organisation__in=organisations
         )
-    return result
+        .select_related("petition__organisation")
+        .order_by("-created_at", "-id")
+    )
+    for signature in signatures:
+        organisation = signature.petition.organisation
+        found[organisation] = found.get(organisation, 0) + 1
+        newest.setdefault(organisation, signature)
+    with transaction.atomic():
+        for organisation, signature in newest.items():
+            # One record per channel stops the person: the rule is per person.
+            stop_contact(signature, channels, mechanism=Consent.Mechanism.STAFF, user=user)
+            audit.record(
+                user,
+                Action.REQUEST,
+                f"signed withdrawal recorded by staff: {', '.join(channels)}",
+                organisation=organisation,
+                count=found[organisation],
+            )
+    return found
+
+
+def receiving(signature: Signature) -> dict[str, bool]:
+    """Per channel: does this person currently hear from the organisation?
+    The same check the worker makes before each message."""
+    organisation = signature.petition.organisation_id
+    return {
+        channel.value: may_contact(
+            organisation, signature.email_canonical, channel.value, signature.phone
+        )
+        for channel in CHANNELS
+    }

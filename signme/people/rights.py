@@ -13,7 +13,7 @@ from signme.mailing.outbox import queue_email
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Organisation, Signature
 
-from .contact import current_consents
+from .contact import EFFECTS, current_consents, effect, may_contact
 from .links import rights_url
 from .models import RightsRequest, Suppression
 from .preferences import stop_contact
@@ -92,6 +92,37 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+def how_given(consent: Consent) -> str:
+    """Where a consent record came from, in the person's words."""
+    signature = consent.signature
+    match consent.mechanism:
+        case Consent.Mechanism.WEB:
+            return f"Box on the online form, petition {signature.petition.number}"
+        case Consent.Mechanism.PAPER if signature.sheet:
+            return f"Paper sheet {signature.sheet.serial} row {signature.sheet_row}, typed up"
+        case Consent.Mechanism.UNSUBSCRIBE:
+            return "Unsubscribe link in an email"
+        case Consent.Mechanism.REQUEST:
+            return "Your request at /your-data/"
+        case Consent.Mechanism.STAFF:
+            return "Recorded by the organisation's staff"
+    return consent.get_mechanism_display()
+
+
+def _consent_record(c: Consent) -> dict:
+    return {
+        "channel": c.channel,
+        "given": c.given,
+        "effect": effect(c),
+        "effect_text": EFFECTS[effect(c)],
+        "how": how_given(c),
+        "mechanism": c.mechanism,
+        "wording": c.wording,
+        "privacy_notice": c.notice.code if c.notice else None,
+        "at": _iso(c.created_at),
+    }
+
+
 def subject_data(request: RightsRequest) -> dict:
     """Everything held about the person, by organisation: what the JSON
     download and the readable page both show."""
@@ -100,8 +131,13 @@ def subject_data(request: RightsRequest) -> dict:
     organisations = []
     for organisation in request.organisations.all().order_by("name"):
         mine = [s for s in signatures if s.petition.organisation_id == organisation.pk]
-        latest = current_consents(organisation, canonical)
-        history = Consent.objects.filter(signature__in=mine).order_by("created_at", "id")
+        deciding = current_consents(organisation, canonical)
+        phones = {s.phone for s in mine if s.phone} or {""}
+        history = (
+            Consent.objects.filter(signature__in=mine)
+            .select_related("signature__petition", "signature__sheet", "notice__petition")
+            .order_by("created_at", "id")
+        )
         suppressions = Suppression.objects.filter(
             organisation=organisation, digest=email_digest(canonical)
         )
@@ -133,20 +169,15 @@ def subject_data(request: RightsRequest) -> dict:
                     }
                     for s in mine
                 ],
+                # The same answer the worker gets before each message.
                 "contact_now": {
-                    c.value: bool(latest.get(c.value) and latest[c.value].given) for c in CHANNELS
+                    c.value: all(may_contact(organisation, canonical, c.value, p) for p in phones)
+                    for c in CHANNELS
                 },
-                "consent_records": [
-                    {
-                        "channel": c.channel,
-                        "given": c.given,
-                        "wording": c.wording,
-                        "how": c.get_mechanism_display(),
-                        "privacy_notice": c.notice.code if c.notice else None,
-                        "at": _iso(c.created_at),
-                    }
-                    for c in history
-                ],
+                "contact_decided_by": {
+                    channel: _consent_record(c) if c else None for channel, c in deciding.items()
+                },
+                "consent_records": [_consent_record(c) for c in history],
                 "suppression": [
                     {
                         "reason": x.get_reason_display(),

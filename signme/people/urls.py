@@ -19,5 +19,6 @@ urlpatterns = [
     path("your-data/<str:token>/erase", views.your_data_erase, name="your_data_erase"),
     # Staff.
     path("organise/requests/", staff.requests, name="rights_requests"),
+    path("organise/requests/withdrawal", staff.signed_withdrawal, name="signed_withdrawal"),
     path("organise/audit/", staff.audit_log, name="audit_log"),
 ]

@@ -1,5 +1,8 @@
-"""Who may be emailed: the latest record per channel, the suppression list."""
+"""Who may be emailed: the consent rule per person and channel, the suppression list."""
 
+from datetime import timedelta
+
+import pytest
 from django.utils import timezone
 
 from signme.lib.phones import normalise_phone
@@ -17,8 +20,7 @@ def _consent(signature, given, mechanism, **kw):
         given=given,
         wording="w",
         mechanism=mechanism,
-        created_at=timezone.now(),
-        **kw,
+        **{"created_at": timezone.now(), **kw},
     )
 
 
@@ -29,6 +31,53 @@ def test_a_later_withdrawal_wins_over_an_earlier_consent(signer):
     _consent(s, False, "unsubscribe")
     assert not current_consents(org, s.email_canonical)["email"].given
     assert not may_contact(org, s.email_canonical, "email")
+
+
+def _agreed(signature) -> bool:
+    """The three readers of the rule, which must never disagree."""
+    org = signature.petition.organisation
+    canonical = signature.email_canonical
+    deciding = current_consents(org, canonical)["email"]
+    answers = {
+        bool(deciding and deciding.given),
+        may_contact(org, canonical, "email"),
+        any(r.signature_id == signature.pk for r in email_recipients(signature.petition)),
+    }
+    assert len(answers) == 1, "current_consents, may_contact and email_recipients disagree"
+    return answers.pop()
+
+
+@pytest.mark.parametrize(
+    "given, mechanism, contact",
+    [
+        (False, "web", True),  # an unticked box on a later form
+        (False, "paper", True),  # an unticked paper column
+        (False, "import", True),  # an import with the column empty
+        (False, "unsubscribe", False),
+        (False, "request", False),
+        (False, "staff", False),  # a signed withdrawal staff recorded
+        (True, "staff", True),
+    ],
+)
+def test_only_an_explicit_act_takes_consent_back(signer, given, mechanism, contact):
+    s = signer()
+    _consent(s, given, mechanism)
+    assert _agreed(s) is contact
+
+
+@pytest.mark.parametrize("mechanism", ["web", "paper", "import", "staff"])
+def test_a_tick_after_a_withdrawal_grants_again(signer, mechanism):
+    s = signer()
+    _consent(s, False, "request")
+    assert _agreed(s) is False
+    _consent(s, True, mechanism, created_at=timezone.now() + timedelta(seconds=1))
+    assert _agreed(s) is True
+
+
+def test_someone_who_never_ticked_is_not_contacted(signer):
+    s = signer(consent=False)
+    assert current_consents(s.petition.organisation, s.email_canonical)["email"] is None
+    assert _agreed(s) is False
 
 
 def test_a_paper_tick_typed_by_a_volunteer_counts_as_consent(signer, volunteer):

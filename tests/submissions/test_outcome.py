@@ -5,7 +5,7 @@ from django.utils import timezone
 from signme.audit.models import AuditEvent
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import deliver_all
-from signme.petitions.models import Signature
+from signme.petitions.models import Consent, Signature
 from signme.submissions.models import Outcome
 from signme.submissions.outcome import outcome_recipients
 
@@ -14,14 +14,15 @@ from .conftest import add_consent, add_signature
 OUTCOME = "/organise/petitions/1500/outcome"
 
 
-def test_recipients_are_verified_signers_whose_latest_email_consent_is_given(petition):
+def test_recipients_are_verified_signers_whose_email_consent_stands(petition):
     yes = add_signature(petition, 1)
     add_consent(yes, True)
     no = add_signature(petition, 2)
     add_consent(no, False)
     withdrawn = add_signature(petition, 3)
     add_consent(withdrawn, True, at=timezone.now() - timedelta(days=2))
-    add_consent(withdrawn, False, at=timezone.now() - timedelta(days=1))
+    unsubscribed = add_consent(withdrawn, False, at=timezone.now() - timedelta(days=1))
+    Consent.objects.filter(pk=unsubscribed.pk).update(mechanism=Consent.Mechanism.UNSUBSCRIBE)
     pending = add_signature(petition, 4, status=Signature.Status.PENDING)
     add_consent(pending, True)
     erased = add_signature(petition, 5, erased_at=timezone.now())
