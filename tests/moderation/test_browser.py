@@ -40,7 +40,8 @@ def test_the_checking_pages_fit_a_small_phone_without_javascript(
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill("organiser@example.org")
         page.get_by_label("Password").fill("organiser-pass-1")
-        page.get_by_role("button", name="Sign in").click()
+        with page.expect_navigation():  # a form sent, not a script
+            page.get_by_role("button", name="Sign in").click()
         base = f"{live_server.url}/organise/petitions/1500"
 
         for path in ("/", "/trending", "/review", "/invalidate"):
@@ -48,7 +49,10 @@ def test_the_checking_pages_fit_a_small_phone_without_javascript(
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
 
         page.goto(base + "/trending")
-        page.get_by_role("button", name="Invalidate… signatures from 2001:db8:abcd::/64").click()
+        with page.expect_navigation():  # a form sent, not a script
+            page.get_by_role(
+                "button", name="Invalidate… signatures from 2001:db8:abcd::/64"
+            ).click()
         assert page.get_by_label("Address, domain, name or sheet").input_value() == (
             "2001:db8:abcd::/64"
         )
@@ -57,9 +61,11 @@ def test_the_checking_pages_fit_a_small_phone_without_javascript(
             "averyveryverylongsubdomainofabotfarmwithnohyphens.example.co.uk"
         )
         page.get_by_label("Reason").fill("One domain, twenty-five signatures in minutes")
-        page.get_by_role("button", name="Preview").click()
+        with page.expect_navigation():  # a form sent, not a script
+            page.get_by_role("button", name="Preview").click()
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
-        page.get_by_role("button", name="Invalidate 25 signatures").click()
+        with page.expect_navigation():  # a form sent, not a script
+            page.get_by_role("button", name="Invalidate 25 signatures").click()
         assert Invalidation.objects.get().matched == 25
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
