@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "signme.paper",
     "signme.updates",
     "signme.people",
+    "signme.moderation",
     "signme.petitions",
     "signme.mailing",
     "signme.audit",

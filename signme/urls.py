@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),
     path("", include("signme.people.urls")),
+    path("", include("signme.moderation.urls")),
     path("", include("signme.updates.urls")),
     path("", include("signme.submissions.urls")),
     path("admin/", admin.site.urls),

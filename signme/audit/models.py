@@ -18,6 +18,8 @@ class AuditEvent(models.Model):
         SEND = "send", "Sent email to signers"
         REQUEST = "request", "Handled a rights request"
         SUBMIT = "submit", "Made a submission pack"
+        INVALIDATE = "invalidate", "Ruled signatures out of the count"
+        REINSTATE = "reinstate", "Put signatures back into the count"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

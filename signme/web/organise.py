@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from signme.lib.http import private_no_store
+from signme.moderation.summary import moderation_summary
 from signme.paper.summary import paper_summary
 from signme.people.summary import data_summary
 from signme.petitions.access import (
@@ -62,6 +63,7 @@ def petition_overview(request, number: int):
         "paper": paper_summary(petition),
         "panel": data_summary(petition),
         "updates": updates_of(petition)[:5] if organiser else [],
+        "moderation": moderation_summary(petition) if organiser else None,
         **submissions_summary(petition, organiser=organiser, total=counts.total),
     }
     return private_no_store(render(request, "web/organise/petition.html", context))
