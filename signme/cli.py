@@ -3,6 +3,7 @@
 import argparse
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +35,13 @@ def serve(args) -> int:
 
 
 def demo(args) -> int:
+    if _port_in_use(args.port):
+        print(
+            f"signme demo: port {args.port} is in use, perhaps by a demo still running. "
+            f"Stop it, or choose another port: signme demo --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
     os.environ["SIGNME_DEMO"] = "1"
     os.environ.setdefault("SIGNME_HOME", "var")
     os.environ.setdefault("SIGNME_BASE_URL", f"http://localhost:{args.port}")
@@ -71,12 +79,30 @@ Press Ctrl-C to stop.
         )
         while not stop_signals and all(child.poll() is None for child in children):
             time.sleep(0.2)
+        exited = [child.returncode for child in children]
     finally:
         _stop_children(children, stop_signals)
     if stop_signals:
         return 0
-    print("signme demo: a process stopped by itself, so the demo stopped too.", file=sys.stderr)
+    for name, code in zip(["web server", "worker"], exited, strict=True):
+        if code is not None:
+            print(
+                f"signme demo: the {name} stopped (exit code {code}), so the demo stopped.",
+                file=sys.stderr,
+            )
     return 1
+
+
+def _port_in_use(port: int) -> bool:
+    # Checked before anything is prepared: granian would only fail after the
+    # database work, with a stack trace.
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 # Seconds the web server and worker get to finish a request or a round of email

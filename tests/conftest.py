@@ -32,11 +32,18 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _fast_password_hasher():
-    # Production-strength PBKDF2 spends most of a fixture's time hashing the
-    # actors' passwords. Tests check who may do what, not the hash, so they use
-    # a fast one; settings.py keeps Django's default for everything else.
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+def _fast_test_settings():
+    """Two settings that cost the tests time and test nothing; settings.py keeps
+    the production values."""
+    with override_settings(
+        # Production-strength PBKDF2 spent most of a fixture's time hashing the
+        # actors' passwords. Tests check who may do what, not the hash.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # The test client builds the middleware anew for every client, and
+        # WhiteNoise then indexed every static file again, a tenth of the suite's
+        # own time. Looking a file up when it is asked for serves the same.
+        WHITENOISE_AUTOREFRESH=True,
+    ):
         yield
 
 

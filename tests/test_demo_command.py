@@ -208,3 +208,21 @@ def test_stopped_demo_leaves_no_process_and_frees_its_port(migrated_home, tmp_pa
     assert still_running(tree) == []
     assert port_is_free(port)
     assert "Stopping the demo" in output
+
+
+def test_a_port_in_use_is_named_before_anything_is_prepared(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "signme.cli", "demo", "--port", str(port)],
+            env=demo_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert f"port {port} is in use" in result.stderr
+    assert f"signme demo --port {port + 1}" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no database, no secret key
