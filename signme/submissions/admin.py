@@ -1,12 +1,13 @@
 from django.contrib import admin
 
 from signme.petitions.access import petitions_run_by
+from signme.petitions.admin import OwnChoicesMixin
 
 from .models import Outcome, Submission
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["petition", "made_at", "made_by", "online", "paper", "paper_tallied", "status"]
     readonly_fields = [f.name for f in Submission._meta.fields]
 
@@ -21,7 +22,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["petition", "submitted_on", "response_on", "debate_on"]
 
     def get_queryset(self, request):
