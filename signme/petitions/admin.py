@@ -6,6 +6,7 @@ many-to-many) offer only those rows too; superusers see everything."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Model, Q, QuerySet
 
 from .access import organisations_run_by, petitions_run_by, targets_run_by
@@ -86,6 +87,7 @@ class MembershipInline(OwnChoicesMixin, admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "email"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MembershipInline]
 
     def get_queryset(self, request):
@@ -111,6 +113,7 @@ def _preset_action(slug, label):
 @admin.register(Target)
 class TargetAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["name", "minimum_signatures", "scheme_checked_on"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ThresholdInline]
     actions = [_preset_action(p.slug, p.name) for p in all_presets()]
 

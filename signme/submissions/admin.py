@@ -1,3 +1,6 @@
+"""Submission packs and outcomes in the admin: a pack is read-only evidence,
+made on the organiser's page; an outcome may be corrected here."""
+
 from django.contrib import admin
 
 from signme.petitions.access import petitions_run_by
@@ -18,6 +21,11 @@ class SubmissionAdmin(OwnChoicesMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The record of what was handed in, with the hashes of its files;
+        # deleting the row would leave the signers' list on disk, unlisted.
         return False
 
 
