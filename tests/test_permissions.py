@@ -615,3 +615,21 @@ def test_a_volunteer_given_another_organisations_petition_still_cannot_reach_it(
     assert client.get("/organise/petitions/1500/").status_code == 404
     assert client.get("/organise/petitions/1500/paper/").status_code == 404
     assert world.petition_a.title not in client.get("/organise/").content.decode()
+
+
+def test_a_volunteer_is_offered_only_petitions_of_the_organisation_they_belong_to(world):
+    # B's organiser also runs a third organisation: its petitions are theirs
+    # to manage, but not to give to B's volunteers (access.py would ignore it).
+    b, org_b = world.petition_b, world.users["org_b"]
+    third = Organisation.objects.create(name="Holt Allotments", address="4 Lane, Holt")
+    Membership.objects.create(user=org_b, organisation=third, role="organiser")
+    Petition.objects.create(
+        number=78, organisation=third, target=b.target, title="Allotments", statement="keep"
+    )
+    request = RequestFactory().get("/admin/")
+    request.user = org_b
+    model_admin = admin.site._registry[Organisation]
+    forms = list(admin_forms(model_admin, request, b.organisation))[1:]
+    assert forms and all(set(f.fields["petitions"].queryset) == {b} for f in forms)
+    new = list(admin_forms(model_admin, request, None))[1:]
+    assert all(not f.fields["petitions"].queryset.exists() for f in new)
