@@ -5,6 +5,7 @@ stays on the organiser pages, which record it in the audit log."""
 from django.contrib import admin
 
 from signme.petitions.access import petitions_run_by
+from signme.petitions.admin import OwnChoicesMixin
 from signme.petitions.counting import forget_counts
 from signme.petitions.models import Sheet
 
@@ -16,7 +17,7 @@ def _own(request, qs):
 
 
 @admin.register(Sheet)
-class SheetAdmin(admin.ModelAdmin):
+class SheetAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["serial", "petition", "issued_to", "status", "tally", "returned_at"]
     list_filter = ["status"]
     search_fields = ["serial", "issued_to"]
@@ -40,7 +41,7 @@ class SheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Scan)
-class ScanAdmin(admin.ModelAdmin):
+class ScanAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["pk", "petition", "sheet", "page_number", "status", "uploaded_at"]
     list_filter = ["status"]
     search_fields = ["sheet__serial"]

@@ -18,7 +18,7 @@ from django.views.decorators.http import (
 from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.lib.http import private_no_store, public_cache, see_other
-from signme.petitions.access import is_organiser, public_petition, staff_petition
+from signme.petitions.access import is_organiser, public_petition_for, staff_petition
 from signme.petitions.compliance import compliance_warnings
 from signme.petitions.counting import compute_counts
 from signme.petitions.models import Petition, Sheet, Signature
@@ -35,13 +35,14 @@ from .sheets import ReturnRefused, issue_sheets, log_return, parse_serial
 
 @require_safe
 def sheet_pdf(request, number: int):
-    """The "print more sheets" download: no serial, the same for everyone."""
-    petition = public_petition(number)
-    if petition.status == Petition.Status.DRAFT:
-        raise Http404
+    """The "print more sheets" download: no serial, the same for everyone.
+    A draft's is for its staff only, to check it before it opens."""
+    petition = public_petition_for(request, number)
     pdf = render_sheets(petition, [None], notice=petition.cached_notice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="petition-{number}-sheet.pdf"'
+    if petition.status == Petition.Status.DRAFT:
+        return private_no_store(response)
     return public_cache(response, max_age=3600)
 
 

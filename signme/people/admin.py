@@ -5,10 +5,11 @@ from django.contrib import admin
 
 from signme.audit.models import AuditEvent
 from signme.petitions.access import organisations_run_by
+from signme.petitions.admin import OwnChoicesMixin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(OwnChoicesMixin, admin.ModelAdmin):
     """Read-only: the log is evidence, so nobody edits it, not even staff."""
 
     list_display = ["at", "actor_label", "action", "organisation", "petition", "subject", "count"]

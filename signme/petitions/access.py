@@ -6,6 +6,7 @@ organisation; superusers everything. Outsiders get 404, never 403: a
 petition's staff pages do not even admit they exist."""
 
 from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .cache import cached_public_petition, keep_public_petition
@@ -27,6 +28,18 @@ def public_petition(number: int) -> Petition:
     petition.cached_notice = petition.current_notice
     petition.cached_thresholds = list(petition.target.thresholds.all())
     keep_public_petition(number, petition)
+    return petition
+
+
+def public_petition_for(request, number: int) -> Petition:
+    """The petition for its public pages and files. A draft is not public yet:
+    404 for everyone but the staff who work on it, who may preview it."""
+    petition = public_petition(number)
+    if petition.status == Petition.Status.DRAFT and not (
+        request.user.is_authenticated
+        and petitions_visible_to(request.user).filter(pk=petition.pk).exists()
+    ):
+        raise Http404
     return petition
 
 

@@ -1,12 +1,16 @@
+"""Submission packs and outcomes in the admin: a pack is read-only evidence,
+made on the organiser's page; an outcome may be corrected here."""
+
 from django.contrib import admin
 
 from signme.petitions.access import petitions_run_by
+from signme.petitions.admin import OwnChoicesMixin
 
 from .models import Outcome, Submission
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["petition", "made_at", "made_by", "online", "paper", "paper_tallied", "status"]
     readonly_fields = [f.name for f in Submission._meta.fields]
 
@@ -19,9 +23,14 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # The record of what was handed in, with the hashes of its files;
+        # deleting the row would leave the signers' list on disk, unlisted.
+        return False
+
 
 @admin.register(Outcome)
-class OutcomeAdmin(admin.ModelAdmin):
+class OutcomeAdmin(OwnChoicesMixin, admin.ModelAdmin):
     list_display = ["petition", "submitted_on", "response_on", "debate_on"]
 
     def get_queryset(self, request):

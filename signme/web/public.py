@@ -1,12 +1,14 @@
 """The public pages: the petition and its form, confirmation, the JSON, the
 QR code and the list of open petitions. Read storms land here, so each page
-is cacheable by a proxy and by us."""
+is cacheable by a proxy and by us, except when the request has a session:
+a signed-in organiser's page carries a sign-out form with their CSRF token,
+and may be a draft nobody else can see."""
 
 import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +24,7 @@ from signme.lib.http import (
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
-from signme.petitions.access import public_petition
+from signme.petitions.access import public_petition_for
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, get_counts
 from signme.petitions.forms import SignForm
@@ -42,12 +44,26 @@ def _stored_ip(address: str) -> str | None:
         return None
 
 
+def _personal(request) -> bool:
+    """A request with a session: a signed-in organiser, mostly. What it gets
+    may hold their CSRF token or a draft, so no proxy may keep it, and our
+    own page cache neither serves it nor stores it."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def _cache(request, response, max_age: int | None = None):
+    if _personal(request):
+        return private_no_store(response)
+    return public_cache(response, max_age=max_age)
+
+
 @require_safe
 def short_link(request, number: int):
-    url = reverse("petition", args=[number])
+    petition = public_petition_for(request, number)
+    url = reverse("petition", args=[petition.number])
     if request.META.get("QUERY_STRING"):
         url += "?" + request.META["QUERY_STRING"]
-    return public_cache(redirect(url, permanent=False), max_age=3600)
+    return _cache(request, redirect(url, permanent=False), max_age=3600)
 
 
 def _progress(petition: Petition, counts: Counts) -> dict:
@@ -91,19 +107,20 @@ def petition_page(request, number: int):
     # The page holds no per-visitor state (see sign()), so any proxy may cache
     # it, and so do we: during a surge most requests are this page, and the
     # HTML for everyone without a staff session is the same for a few seconds.
-    anonymous = settings.SESSION_COOKIE_NAME not in request.COOKIES
+    shared = not _personal(request)
     key = page_cache_key(number, sheet)
-    if anonymous and (html := cache.get(key)) is not None:
+    if shared and (html := cache.get(key)) is not None:
         return public_cache(HttpResponse(html))
-    petition = public_petition(number)
+    petition = public_petition_for(request, number)
     form = SignForm(
         petition=petition,
         initial={"form_token": form_token(petition.number), "sheet": sheet},
     )
     response = _page(request, petition, form)
-    if anonymous:
+    if shared:
+        # Never a draft: only its staff get this far, and they have a session.
         cache.set(key, response.content, settings.PAGE_CACHE_TTL)
-    return public_cache(response)
+    return _cache(request, response)
 
 
 def _error(request, petition, status: int, title: str, message: str):
@@ -123,7 +140,7 @@ def sign(request, number: int):
     browser's own Sec-Fetch-Site and Origin headers plus a signed form token,
     instead of Django's per-visitor cookie: that cookie would make every
     petition page uncacheable, and a surge is mostly page views."""
-    petition = public_petition(number)
+    petition = public_petition_for(request, number)
     if cross_site_post(request):
         return _error(
             request, petition, 403, "This form was sent from another website",
@@ -168,8 +185,8 @@ def sign(request, number: int):
 
 @require_safe
 def signed(request, number: int):
-    petition = public_petition(number)
-    return public_cache(render(request, "web/signed.html", {"petition": petition}))
+    petition = public_petition_for(request, number)
+    return _cache(request, render(request, "web/signed.html", {"petition": petition}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,16 +226,9 @@ def confirm(request, token: str):
     return private_no_store(render(request, template, context))
 
 
-def _public_or_404(number: int) -> Petition:
-    petition = public_petition(number)
-    if petition.status == Petition.Status.DRAFT:
-        raise Http404
-    return petition
-
-
 @require_safe
 def count_json(request, number: int):
-    petition = _public_or_404(number)
+    petition = public_petition_for(request, number)
     counts = get_counts(petition.pk)
     progress = _progress(petition, counts)
     data = {
@@ -229,12 +239,12 @@ def count_json(request, number: int):
         "progress": {k: progress.get(k) for k in ("next", "remaining", "percent")},
         "updated_at": counts.updated_at,
     }
-    return public_cache(JsonResponse(data))
+    return _cache(request, JsonResponse(data))
 
 
 @require_safe
 def petition_json(request, number: int):
-    petition = _public_or_404(number)
+    petition = public_petition_for(request, number)
     counts = get_counts(petition.pk)
     reached = {r.threshold_id: r.reached_at for r in petition.reached.all()}
     data = {
@@ -264,14 +274,14 @@ def petition_json(request, number: int):
         "outcome": outcome_json(petition),
         "updated_at": counts.updated_at,
     }
-    return public_cache(JsonResponse(data))
+    return _cache(request, JsonResponse(data))
 
 
 @require_safe
 def qr(request, number: int):
-    petition = public_petition(number)
+    petition = public_petition_for(request, number)
     response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
-    return public_cache(response, max_age=86400)
+    return _cache(request, response, max_age=86400)
 
 
 @require_safe
@@ -281,4 +291,4 @@ def home(request):
         .select_related("target")
         .order_by("-number")[:20]
     )
-    return public_cache(render(request, "web/home.html", {"petitions": petitions}))
+    return _cache(request, render(request, "web/home.html", {"petitions": petitions}))

@@ -198,15 +198,23 @@ def test_a_post_from_another_website_is_refused(client, petition):
     assert Signature.objects.count() == 0
 
 
-@pytest.mark.parametrize("status", [Petition.Status.CLOSED, Petition.Status.DRAFT])
-def test_closed_or_draft_petition_accepts_nothing_and_says_so(client, sign, petition, status):
-    petition.status = status
+def test_closed_petition_accepts_nothing_and_says_so(client, sign, petition):
+    petition.status = Petition.Status.CLOSED
     petition.save()
     page = client.get("/petitions/1500/").content.decode()
     assert 'action="/petitions/1500/sign"' not in page
-    assert "not open for signatures yet" in page or "is closed" in page
+    assert "is closed" in page
     response = sign()
     assert response.status_code == 403
+    assert Signature.objects.count() == 0
+
+
+def test_draft_petition_is_not_found_and_accepts_nothing(client, sign, petition):
+    # tests/test_drafts_and_private_pages.py covers what its staff see.
+    petition.status = Petition.Status.DRAFT
+    petition.save()
+    assert client.get("/petitions/1500/").status_code == 404
+    assert sign().status_code == 404
     assert Signature.objects.count() == 0
 
 
