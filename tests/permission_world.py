@@ -33,8 +33,10 @@ from signme.paper.sheets import issue_sheets, log_return
 from signme.people.links import rights_token, unsubscribe_token
 from signme.people.models import RightsRequest
 from signme.people.suppression import email_digest
+from signme.petitions.invalidation import invalidate
 from signme.petitions.links import confirm_token, form_token
 from signme.petitions.models import (
+    Invalidation,
     Membership,
     Organisation,
     PaperColumns,
@@ -44,6 +46,7 @@ from signme.petitions.models import (
     Signature,
     Target,
 )
+from signme.petitions.validity import settle
 from signme.submissions.models import Outcome, Submission
 from signme.submissions.submitting import request_pack
 from signme.web.demo import load_demo
@@ -162,6 +165,9 @@ PARAMS_BY_KEY = {
     "organise_target_preset": lambda w: {"pk": w.values["target"]},
     "organise_submission_file": lambda w: {"pk": w.values["submission"]},
     "dev_outbox_message": lambda w: {"pk": w.values["email"]},
+    "invalidation_undo": lambda w: {"pk": w.values["invalidation"]},
+    "review_count": lambda w: {"pk": w.values["held"]},
+    "review_invalidate": lambda w: {"pk": w.values["held"]},
     "admin:otp_totp_totpdevice_config": lambda w: {
         "pk": w.admin_objects["otp_totp.totpdevice"].pk
     },
@@ -340,6 +346,20 @@ def build_world(test_settings, tmp_path) -> World:
     rights.organisations.add(org_a)
     email = queue_email("confirm_signature", SIGNER_EMAIL, signature=signature, petition=a)
 
+    held = Signature.objects.create(
+        petition=a,
+        name="Held Person",
+        email="held@example.org",
+        email_canonical="held@example.org",
+        status=Signature.Status.VERIFIED,
+        flagged="honeypot",
+        notice=a.current_notice,
+    )
+    settle(Signature.objects.filter(pk=held.pk))
+    rule = invalidate(
+        a, Invalidation.Rule.DOMAIN, "spam.example", None, None, reason="Matrix rule",
+        user=users["org_a"],
+    )  # fmt: skip
     campaign = Campaign.objects.create(
         petition=a, created_by=users["org_a"], subject="News", body="Hello"
     )
@@ -382,6 +402,8 @@ def build_world(test_settings, tmp_path) -> World:
         "target": a.target.pk,
         "submission": submission.pk,
         "email": email.pk,
+        "invalidation": rule.pk,
+        "held": held.pk,
         "app_label": "petitions",
         "url": "no-such-page/",
     }

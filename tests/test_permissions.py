@@ -138,6 +138,20 @@ your_data_erase                           GET  405      405    405    405    405
 your_data_erase                           POST 404      303*   404    404    404    404    404
 
 # Organisers' pages.
+signed_withdrawal                         GET  login    login  405    405    405    405    405
+signed_withdrawal                         POST login    login  404    404    400    400    400
+invalidate                                GET  login    login  404    404    200    404    200
+invalidate                                POST login    login  404    404    400    404    400
+invalidation_undo                         GET  login    login  405    405    405    405    405
+invalidation_undo                         POST login    login  404    404    303*   404    303*
+trending                                  GET  login    login  404    404    200    404    200
+trending                                  POST login    login  405    405    405    405    405
+review                                    GET  login    login  404    404    200    404    200
+review                                    POST login    login  405    405    405    405    405
+review_count                              GET  login    login  405    405    405    405    405
+review_count                              POST login    login  404    404    303*   404    303*
+review_invalidate                         GET  login    login  405    405    405    405    405
+review_invalidate                         POST login    login  404    404    303*   404    303*
 rights_requests                           GET  login    login  404    404    200    200    200
 rights_requests                           POST login    login  405    405    405    405    405
 audit_log                                 GET  login    login  404    404    200    200    200
