@@ -26,11 +26,18 @@ BATCH = 1000
 Recipients = Callable[..., Iterable]
 
 
+def one_line(value: str) -> str:
+    """A header value from free text: a line break typed into an organisation's
+    name would make every email it sends unbuildable (and is how headers are
+    injected), so all whitespace folds to single spaces."""
+    return " ".join((value or "").split())
+
+
 def sender(organisation) -> str:
     """The organisation by name, from the platform's address: the person sees
     who is writing, and the mail still passes SPF and DKIM."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    return formataddr((organisation.name, address or "petitions@localhost"))
+    return formataddr((one_line(organisation.name), address or "petitions@localhost"))
 
 
 def list_headers(organisation, url: str) -> dict:
@@ -40,8 +47,9 @@ def list_headers(organisation, url: str) -> dict:
         "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    if organisation.email:
-        headers["Reply-To"] = organisation.email
+    # An address has no whitespace; a stray line break must not end the header.
+    if reply_to := "".join((organisation.email or "").split()):
+        headers["Reply-To"] = reply_to
     return headers
 
 

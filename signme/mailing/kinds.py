@@ -12,7 +12,8 @@ from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils.module_loading import import_string
 
 
@@ -37,11 +38,18 @@ class Rendered:
 Renderer = Callable[[object], Rendered | None]
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """A template rendered with no HTML escaping, for the parts of an email
+    that are not HTML: a subject or text part showing "Children&#x27;s" is
+    wrong, and nothing in them is ever run as markup."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_templates(name: str, context: dict) -> Rendered:
     """An email from its three templates side by side: NAME.subject.txt,
-    NAME.txt and NAME.html."""
-    subject = render_to_string(f"{name}.subject.txt", context).strip()
-    text = render_to_string(f"{name}.txt", context)
+    NAME.txt and NAME.html. Only the HTML part is escaped."""
+    subject = render_plain(f"{name}.subject.txt", context)
+    text = render_plain(f"{name}.txt", context)
     html = render_to_string(f"{name}.html", context)
     return Rendered(subject=" ".join(subject.split()), text=text, html=html)
 

@@ -53,8 +53,20 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files from one input. It only gathers them: what is wrong with
+    a file (empty, not a scan, too large) is said once, by the scan checks,
+    and a plain FileField given a list would add "No file was submitted"."""
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in data or [] if f]
+        if self.required and not uploads:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return uploads
+
+
 class ScanUploadForm(forms.Form):
-    files = forms.FileField(
+    files = MultipleFileField(
         label="Scans of returned sheets",
         help_text="PDF, PNG or JPEG; choose several files at once if you like. Up to 25 MB a "
         "file and 100 pages.",

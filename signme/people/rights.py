@@ -271,27 +271,37 @@ def erase(request: RightsRequest) -> int:
         if not locked:
             return 0
         email = request.email
-        count = erase_signatures(signatures_of(request), Suppression.Reason.ERASED)
+        # Each organisation is told only of its own signatures: a total would
+        # tell one organisation what the person signed with another.
+        erased = {
+            organisation: erase_signatures(
+                signatures_of(request).filter(petition__organisation=organisation),
+                Suppression.Reason.ERASED,
+            )
+            for organisation in request.organisations.all()
+        }
+        count = sum(erased.values())
         # Every link this person asked for, under any spelling of the address:
         # requests are matched by the digest of the canonical form.
         asked = RightsRequest.objects.filter(email_digest=email_digest(email))
         OutboundEmail.objects.filter(
             kind=KIND, headers__rights_request__in=list(asked.values_list("pk", flat=True))
         ).delete()
-        request.add_outcome(f"erasure: personal data of {count} signature(s) erased")
+        # The outcome is shown to every organisation involved, so it has no count.
+        request.add_outcome("erasure: personal data erased")
         RightsRequest.objects.filter(pk=request.pk).update(
             email="",
             status=RightsRequest.Status.DONE,
             completed_at=timezone.now(),
             outcome=request.outcome,
         )
-        for organisation in request.organisations.all():
+        for organisation, n in erased.items():
             audit.record(
                 None,
                 Action.ERASE,
-                f"rights request {request.pk}: signatures erased on request",
+                f"rights request {request.pk}: {n} signature(s) erased on request",
                 organisation=organisation,
-                count=count,
+                count=n,
             )
     return count
 

@@ -13,12 +13,46 @@ from .models import Channel
 
 _ANGLE = re.compile(r"[<>]")
 
+# Invisible, yet letters or symbols to Unicode: a name of Hangul fillers or a
+# blank braille cell looks empty on the page and in the submission pack.
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Joiners are formatting characters, but a name needs them: ZWNJ in Persian
+# and Indic names, ZWJ in Indic names and emoji (👩🏽‍🦰). Only between two
+# visible characters, so they cannot pad a name or stand alone.
+_JOINERS = "\u200c\u200d"
+_STRAY_JOINER = re.compile(rf"(?:^|\s)[{_JOINERS}]|[{_JOINERS}](?:$|\s)|[{_JOINERS}]{{2}}")
+# A subdivision flag (🏴󠁧󠁢󠁳󠁣󠁴󠁿 Scotland, Wales) is a black flag, tag letters and a
+# cancel tag; tag characters anywhere else are hidden text.
+_FLAG_TAGS = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]+\U000e007f")
+_UNPRINTABLE = {"Cc", "Cf", "Co", "Cs"}
+# What to ask for when nothing that can be seen was typed.
+_ASK_AGAIN = {
+    "Your name": "Enter your full name",
+    "Your address": "Enter your address",
+    "Your phone number": "Enter a phone number, like 01603 222222",
+}
+
+
+def _visible_letter_or_digit(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "LN" and ch not in _BLANK_LOOKING
+
 
 def clean_text(value: str, label: str) -> str:
-    """Trim, normalise Unicode and refuse what no name or address contains."""
+    """Trim, normalise Unicode and refuse what no name or address contains:
+    control and other invisible characters, < and >, and text with no letter
+    or digit anyone can see."""
     value = unicodedata.normalize("NFC", value or "").strip()
     value = re.sub(r"\s+", " ", value)
-    if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in value):
+    if not value:
+        return value
+    if not any(_visible_letter_or_digit(ch) for ch in value):
+        raise forms.ValidationError(
+            _ASK_AGAIN.get(label, f"{label} has no letters or numbers that can be read.")
+        )
+    if _STRAY_JOINER.search(value):
+        raise forms.ValidationError(f"{label} contains characters that cannot be printed.")
+    rest = _FLAG_TAGS.sub("", value).replace("\u200c", "").replace("\u200d", "")
+    if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest):
         raise forms.ValidationError(f"{label} contains characters that cannot be printed.")
     if _ANGLE.search(value):
         raise forms.ValidationError(f"{label} cannot contain < or >.")

@@ -2,37 +2,94 @@
 
 A signature, its consents and its confirmation email are stored in one
 transaction before the signer is answered: a 303 means committed. This is the
-hot path of a surge, hence the precompiled inserts."""
+hot path of a surge, hence the precompiled inserts.
+
+Signing again with an address that already signed must not be told apart from
+signing for the first time, by the answer or by how long it takes: the
+request runs the same three statements either way, and the worker decides
+when it sends the email whether there is anything to send (see
+emails.confirm_signature)."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.utils import timezone
 
 from signme.lib.fastinsert import FastInsert
 from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
-from signme.mailing.outbox import queue_email
 
 from .consent import CHANNELS, consent_wording
 from .models import Consent, Petition, Sheet, Signature
 from .validity import settle
-
-_insert_signature = FastInsert(Signature)
-_insert_consents = FastInsert(Consent)
-_insert_email = FastInsert(OutboundEmail)
 
 # A second confirmation email for the same pending signature goes at most
 # this often, however often the form is sent again.
 RESEND_AFTER = timedelta(minutes=10)
 
 
+class _RowsOfSignature(FastInsert):
+    """FastInsert's prepared row written as INSERT … SELECT from a signature:
+    rows are added only for the signature `where` finds, so one statement
+    serves a signature just stored and one stored before (or none).
+
+    `from_signature` maps fields to the signature's column they copy;
+    `varying` names the fields whose value differs between rows, which come
+    from a VALUES list; every other field is the same in each row."""
+
+    def __init__(self, model, from_signature: dict[str, str], varying: tuple[str, ...] = ()):
+        super().__init__(model)
+        self.from_signature = from_signature
+        self.varying = varying
+
+    def insert_from(self, rows: list[dict], where: str, params: list) -> None:
+        connection = connections[self.using]
+        qn = connection.ops.quote_name
+        prepared = [self._row(values, connection) for values in rows]
+        select, constants, varying = [], [], []
+        for i, f in enumerate(self.fields):
+            if f.name in self.from_signature:
+                select.append(f"s.{qn(self.from_signature[f.name])}")
+            elif f.name in self.varying:
+                varying.append(i)
+                select.append(f"v.column{len(varying)}")
+            else:
+                select.append("%s")
+                constants.append(prepared[0][i])
+        sql = (
+            f"INSERT INTO {qn(self.table)} ({', '.join(qn(f.column) for f in self.fields)}) "
+            f"SELECT {', '.join(select)} FROM {qn(Signature._meta.db_table)} AS s"
+        )
+        values = []
+        if varying:
+            one = "(" + ", ".join(["%s"] * len(varying)) + ")"
+            sql += f", (VALUES {', '.join([one] * len(rows))}) AS v"
+            values = [row[i] for row in prepared for i in varying]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} WHERE {where}", [*constants, *values, *params])
+
+
+_insert_signature = FastInsert(Signature)
+# The consents of the signature this request stored, if it stored one.
+_insert_consents = _RowsOfSignature(
+    Consent, {"signature": "id"}, varying=("channel", "given", "wording")
+)
+# One confirmation email for whichever signature holds the address: the new
+# one, or the one that signed before (the worker then decides whether to send).
+_insert_email = _RowsOfSignature(OutboundEmail, {"signature": "id", "to": "email"})
+_SIGNATURE_OF = (
+    "s.petition_id = %s AND s.email_canonical = %s AND s.status IN (%s, %s)"
+    " AND s.email_canonical <> ''"
+)
+
+
 def store_online_signature(
     petition: Petition, data: dict, *, flagged: str = "", client_ip: str | None = None
 ) -> int | None:
     """Store a pending signature, its consents and its confirmation email,
-    and return its id. Someone who has already signed is not stored again;
-    they get a fresh confirmation link if they never used the first one."""
+    and return its id. Someone who has already signed is not stored again
+    (None): their email is queued all the same, and becomes a fresh link if
+    they never used the first one."""
     sheet_id = None
     if data.get("sheet"):
         sheet_id = (
@@ -66,57 +123,42 @@ def store_online_signature(
             returning=True,
             skip_conflicts=True,  # the one-signature-per-email constraint
         )
-        if not inserted:
-            _resend_confirmation(petition, data["email_canonical"])
-            return None
-        [signature_id] = inserted
-        _insert_consents.insert(
-            {
-                "signature": signature_id,
-                "organisation": petition.organisation_id,
-                "channel": channel,
-                "given": bool(data.get(f"consent_{channel}")),
-                "wording": consent_wording(channel, petition.organisation.name),
-                "notice": notice_id,
-                "mechanism": Consent.Mechanism.WEB,
-                "created_at": now,
-            }
-            for channel in CHANNELS
+        # No branch on whether it was new: both statements run either way.
+        signature_id = inserted[0] if inserted else None
+        _insert_consents.insert_from(
+            [
+                {
+                    "organisation": petition.organisation_id,
+                    "channel": channel,
+                    "given": bool(data.get(f"consent_{channel}")),
+                    "wording": consent_wording(channel, petition.organisation.name),
+                    "notice": notice_id,
+                    "mechanism": Consent.Mechanism.WEB,
+                    "created_at": now,
+                }
+                for channel in CHANNELS
+            ],
+            "s.id = %s",
+            [signature_id],
         )
-        _insert_email.insert(
+        _insert_email.insert_from(
             [
                 {
                     "kind": EmailKind.CONFIRM_SIGNATURE.value,
-                    "to": data["email"],
-                    "signature": signature_id,
                     "petition": petition.pk,
                     "created_at": now,
                     "send_after": now,
                 }
-            ]
+            ],
+            _SIGNATURE_OF,
+            [
+                petition.pk,
+                data["email_canonical"],
+                Signature.Status.PENDING.value,
+                Signature.Status.VERIFIED.value,
+            ],
         )
     return signature_id
-
-
-def _resend_confirmation(petition: Petition, email_canonical: str):
-    existing = (
-        Signature.objects.filter(
-            petition=petition, email_canonical=email_canonical, status=Signature.Status.PENDING
-        )
-        .only("id", "email")
-        .first()
-    )
-    if existing is None:
-        return  # already verified: nothing to do, and nothing to reveal
-    recent = OutboundEmail.objects.filter(
-        signature=existing,
-        kind=EmailKind.CONFIRM_SIGNATURE,
-        created_at__gte=timezone.now() - RESEND_AFTER,
-    ).exists()
-    if not recent:
-        queue_email(
-            EmailKind.CONFIRM_SIGNATURE, existing.email, signature=existing, petition=petition
-        )
 
 
 def signature_to_confirm(signature_id: int) -> Signature | None:
