@@ -134,7 +134,9 @@ class World:
             token = self.tokens[_token_kind(key)]
             values["token"] = token if actor == "signer" else tampered(token)
         if "object_id" in route and "content_type_id" not in route:
-            values["object_id"] = self.admin_objects[_admin_model(route)].pk
+            label = _admin_model(route)
+            assert label in self.admin_objects, f"add an object of A's for {label} to build_world"
+            values["object_id"] = self.admin_objects[label].pk
         return fill(route, values)
 
 
@@ -188,7 +190,7 @@ def post_data(key: str, world: World) -> dict:
     a = world.petition_a
     admin_view = key.rsplit("_", 1)[-1] if key.startswith("admin:") else ""
     if admin_view == "changelist":
-        model = world.admin_objects[_admin_label(key)]
+        model = world.admin_objects[_admin_label(key, world)]
         return {"action": "delete_selected", "_selected_action": [model.pk], "post": "yes"}
     if admin_view == "delete":
         return {"post": "yes"}
@@ -226,30 +228,10 @@ def post_data(key: str, world: World) -> dict:
     }.get(key, {})
 
 
-def _admin_label(key: str) -> str:
+def _admin_label(key: str, world: World) -> str:
     # admin:petitions_papercolumns_changelist -> petitions.papercolumns
     name = key.split(":", 1)[1].rsplit("_", 1)[0]
-    for label in ADMIN_LABELS:
-        if name == label.replace(".", "_"):
-            return label
-    raise KeyError(key)
-
-
-ADMIN_LABELS = [
-    "petitions.organisation",
-    "petitions.target",
-    "petitions.papercolumns",
-    "petitions.petition",
-    "petitions.privacynotice",
-    "petitions.sheet",
-    "paper.scan",
-    "submissions.submission",
-    "submissions.outcome",
-    "audit.auditevent",
-    "auth.user",
-    "auth.group",
-    "otp_totp.totpdevice",
-]
+    return next(label for label in world.admin_objects if label.replace(".", "_") == name)
 
 
 def snapshot() -> dict:
