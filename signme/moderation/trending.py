@@ -25,8 +25,9 @@ class Busiest:
 def network_of(address: str) -> str:
     """An IPv4 address by its /24, an IPv6 one by its /64 (how it is stored):
     the ranges one network usually holds."""
-    ip = ipaddress.ip_address(address)
-    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 64}", strict=False))
+    if ":" not in address:  # dotted IPv4, as stored: its /24 is its first three numbers
+        return f"{address.rpartition('.')[0]}.0/24"
+    return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
 
 
 def _top(counter: Counter) -> list[tuple[str, int]]:
@@ -46,10 +47,13 @@ def busiest(petition: Petition, now: datetime | None = None) -> Busiest:
         .exclude(validity=Signature.Validity.INVALIDATED)
         .values_list("client_ip", "email_canonical")
     )
-    addresses, domains = Counter(), Counter()
+    by_address, domains = Counter(), Counter()
     for address, email in rows.iterator():
         if address:
-            addresses[network_of(address)] += 1
+            by_address[address] += 1
         if "@" in email:
             domains[email.rpartition("@")[2]] += 1
-    return Busiest(since=since, addresses=_top(addresses), domains=_top(domains))
+    networks = Counter()
+    for address, n in by_address.items():  # a surge repeats addresses: each is parsed once
+        networks[network_of(address)] += n
+    return Busiest(since=since, addresses=_top(networks), domains=_top(domains))

@@ -13,6 +13,7 @@ status), then calls it.
 
 import ipaddress
 import re
+import socket
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -173,9 +174,19 @@ def _in_network(signatures: QuerySet[Signature], network) -> QuerySet[Signature]
     if connection.vendor == "postgresql":
         return signatures.filter(_InNetwork(F("client_ip"), Value(str(network))))
     # SQLite stores addresses as text, which no range comparison orders
-    # correctly: test each distinct address in Python instead.
-    addresses = signatures.exclude(client_ip=None).values_list("client_ip", flat=True).distinct()
-    inside = [a for a in addresses.iterator() if ipaddress.ip_address(a) in network]
+    # correctly: test each address in Python instead, as a number (ipaddress
+    # objects cost ten times as much, seconds on a big petition).
+    family = socket.AF_INET if network.version == 4 else socket.AF_INET6
+    first, last = int(network.network_address), int(network.broadcast_address)
+    addresses = set(signatures.exclude(client_ip=None).values_list("client_ip", flat=True))
+    inside = []
+    for address in addresses:
+        try:
+            number = int.from_bytes(socket.inet_pton(family, address), "big")
+        except OSError:  # the other family
+            continue
+        if first <= number <= last:
+            inside.append(address)
     return signatures.filter(client_ip__in=inside)
 
 
