@@ -14,7 +14,7 @@ from signme.lib.tokens import make_token
 from signme.mailing.models import OutboundEmail
 from signme.people.models import RightsRequest, Suppression
 from signme.petitions.links import form_token
-from signme.petitions.models import Consent, Signature
+from signme.petitions.models import Consent, Signature, SignatureIntake
 from tests.conftest import signer_data
 
 fuzz = settings(
@@ -69,6 +69,7 @@ fetch_site = st.sampled_from(
 def stored() -> tuple:
     return (
         list(Signature.objects.order_by("pk").values_list("pk", "name", "status", "erased_at")),
+        SignatureIntake.objects.count(),
         Consent.objects.count(),
         OutboundEmail.objects.count(),
         RightsRequest.objects.count(),

@@ -13,6 +13,7 @@ from signme.people.rights import erase_signatures
 from signme.people.suppression import suppress
 from signme.petitions.links import confirm_token
 from signme.petitions.models import Invalidation, Signature, Threshold, ThresholdReached
+from signme.petitions.signing import take_in
 from signme.petitions.validity import settle
 from signme.submissions.pack import build_pack, file_names, gather_facts, listed
 from signme.web.events import refresh_counts
@@ -29,9 +30,11 @@ def fresh(settings):
 def sign(client, petition, email, **overrides):
     data = signer_data(petition, email=email, name=overrides.pop("name", email.split("@")[0]))
     data.update(overrides)
-    return client.post(
+    response = client.post(
         f"/petitions/{petition.number}/sign", data, HTTP_SEC_FETCH_SITE="same-origin"
     )
+    take_in()  # the worker, within a second
+    return response
 
 
 def confirm(client, email) -> Signature:

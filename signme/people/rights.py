@@ -11,7 +11,7 @@ from signme.mailing.kinds import EmailKind, render_templates
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import queue_email
 from signme.petitions.consent import CHANNELS
-from signme.petitions.models import Consent, Organisation, Signature
+from signme.petitions.models import Consent, Organisation, Signature, SignatureIntake
 
 from .contact import EFFECTS, current_consents, effect, may_contact
 from .links import rights_url
@@ -281,6 +281,11 @@ def erase(request: RightsRequest) -> int:
             for organisation in request.organisations.all()
         }
         count = sum(erased.values())
+        # Signatures sent in the last moments and not stored yet go too.
+        if canonical := canonical_email(email):
+            SignatureIntake.objects.filter(
+                email_canonical=canonical, petition__organisation__in=list(erased)
+            ).delete()
         # Every link this person asked for, under any spelling of the address:
         # requests are matched by the digest of the canonical form.
         asked = RightsRequest.objects.filter(email_digest=email_digest(email))

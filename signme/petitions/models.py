@@ -437,6 +437,24 @@ class Signature(models.Model):
         return f"Signature {self.pk} on {self.petition_id}"
 
 
+class SignatureIntake(models.Model):
+    """An online signature as it was sent, waiting for the worker to store it
+    (signing.take_in), then deleted. Taking a signature writes this one row
+    whether or not the address signed before, so neither the answer nor the
+    time it takes tells anyone who signed; the worker decides."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    # Kept apart from the rest so that an erasure can find what is still waiting.
+    email_canonical = models.CharField(max_length=254)
+    data = models.JSONField()
+    flagged = models.CharField(max_length=40, blank=True)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    received_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Signature received for {self.petition_id}"
+
+
 class Consent(models.Model):
     """One record per channel per signature: given or not, exactly as asked."""
 

@@ -1,14 +1,16 @@
 """Taking an online signature and confirming it.
 
-A signature, its consents and its confirmation email are stored in one
-transaction before the signer is answered: a 303 means committed. This is the
-hot path of a surge, hence the precompiled inserts.
+The request keeps the signature as it was sent, one row in the intake,
+committed before the signer is answered: a 303 means committed. The worker
+then stores it (take_in): the signature, its consents and its confirmation
+email, in one transaction, and deletes the intake row. This is the hot path
+of a surge, hence the precompiled inserts.
 
 Signing again with an address that already signed must not be told apart from
-signing for the first time, by the answer or by how long it takes: the
-request runs the same three statements either way, and the worker decides
-when it sends the email whether there is anything to send (see
-emails.confirm_signature)."""
+signing for the first time, by the answer or by how long it takes. The request
+writes the same one row either way; only the worker, which nobody waits for,
+finds that the address signed before (and it decides, when the email would be
+sent, whether there is anything to send: see emails.confirm_signature)."""
 
 from datetime import timedelta
 
@@ -20,7 +22,7 @@ from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
 
 from .consent import CHANNELS, consent_wording
-from .models import Consent, Petition, Sheet, Signature
+from .models import Consent, Petition, Sheet, Signature, SignatureIntake
 from .validity import settle
 
 # A second confirmation email for the same pending signature goes at most
@@ -83,8 +85,67 @@ _SIGNATURE_OF = (
 )
 
 
-def store_online_signature(
+# What the intake keeps of the form: nothing else is stored.
+_KEPT = ("name", "email", "email_canonical", "address", "postcode", "phone", "eligible", "sheet")
+_insert_intake = FastInsert(SignatureIntake)
+
+
+def receive_signature(
     petition: Petition, data: dict, *, flagged: str = "", client_ip: str | None = None
+) -> None:
+    """Keep a valid signature form for the worker to store: one INSERT, the
+    same whoever signs. The notice is the one the signer was shown."""
+    kept = {key: data.get(key) or "" for key in _KEPT}
+    kept["eligible"] = data.get("eligible")
+    kept["consents"] = [channel for channel in CHANNELS if data.get(f"consent_{channel}")]
+    kept["notice"] = petition.cached_notice.pk
+    _insert_intake.insert(
+        [
+            {
+                "petition": petition.pk,
+                "email_canonical": data["email_canonical"],
+                "data": kept,
+                "flagged": flagged,
+                "client_ip": client_ip,
+                "received_at": timezone.now(),
+            }
+        ]
+    )
+
+
+def take_in(limit: int = 500) -> int:
+    """Store the signatures waiting in the intake, oldest first, and delete
+    them from it, in one transaction; returns how many were taken. Workers
+    running this at once on PostgreSQL each take rows the others have not
+    locked; SQLite lets one writer in at a time."""
+    with transaction.atomic():
+        rows = list(
+            SignatureIntake.objects.select_for_update(skip_locked=True).order_by("pk")[:limit]
+        )
+        if not rows:
+            return 0
+        petitions = Petition.objects.select_related("organisation").in_bulk(
+            {row.petition_id for row in rows}
+        )
+        for row in rows:
+            store_online_signature(
+                petitions[row.petition_id],
+                row.data,
+                flagged=row.flagged,
+                client_ip=row.client_ip,
+                received_at=row.received_at,
+            )
+        SignatureIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    return len(rows)
+
+
+def store_online_signature(
+    petition: Petition,
+    data: dict,
+    *,
+    flagged: str = "",
+    client_ip: str | None = None,
+    received_at=None,
 ) -> int | None:
     """Store a pending signature, its consents and its confirmation email,
     and return its id. Someone who has already signed is not stored again
@@ -99,7 +160,9 @@ def store_online_signature(
         )
     eligible = data.get("eligible")
     now = timezone.now()
-    notice_id = petition.cached_notice.pk
+    signed_at = received_at or now
+    notice_id = data.get("notice") or petition.cached_notice.pk
+    consents = set(data.get("consents", ()))
     with transaction.atomic():
         inserted = _insert_signature.insert(
             [
@@ -115,7 +178,7 @@ def store_online_signature(
                     "source": Signature.Source.WEB,
                     "sheet": sheet_id,
                     "notice": notice_id,
-                    "created_at": now,
+                    "created_at": signed_at,
                     "flagged": flagged,
                     "client_ip": client_ip,
                 }
@@ -123,18 +186,17 @@ def store_online_signature(
             returning=True,
             skip_conflicts=True,  # the one-signature-per-email constraint
         )
-        # No branch on whether it was new: both statements run either way.
         signature_id = inserted[0] if inserted else None
         _insert_consents.insert_from(
             [
                 {
                     "organisation": petition.organisation_id,
                     "channel": channel,
-                    "given": bool(data.get(f"consent_{channel}")),
+                    "given": channel in consents,
                     "wording": consent_wording(channel, petition.organisation.name),
                     "notice": notice_id,
                     "mechanism": Consent.Mechanism.WEB,
-                    "created_at": now,
+                    "created_at": signed_at,
                 }
                 for channel in CHANNELS
             ],

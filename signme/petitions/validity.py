@@ -11,7 +11,11 @@ or not it was eligible; an invalidated signature stays out whatever else is
 true of it.
 """
 
+from functools import cache
+
+from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.sql import UpdateQuery
 
 from .models import Signature
 
@@ -49,10 +53,26 @@ _REASON = Case(
 )
 
 
+@cache
+def _set_clause(alias: str) -> tuple[str, tuple]:
+    """`UPDATE signature SET validity = CASE …, validity_reason = CASE …`,
+    compiled once per database. Building it from the Q objects above took ten
+    times as long as running it, and settle() runs at every confirmation."""
+    query = UpdateQuery(Signature)
+    query.add_update_values({"validity": _VALIDITY, "validity_reason": _REASON})
+    return query.get_compiler(using=alias).as_sql()
+
+
 def settle(signatures: QuerySet) -> int:
     """Decide and store the validity of these signatures; returns how many
     rows were looked at. One UPDATE, whatever their number."""
-    return signatures.update(validity=_VALIDITY, validity_reason=_REASON)
+    alias = signatures.db
+    update, params = _set_clause(alias)
+    pks, pk_params = signatures.values("pk").query.get_compiler(using=alias).as_sql()
+    pk = connections[alias].ops.quote_name(Signature._meta.pk.column)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(f"{update} WHERE {pk} IN ({pks})", (*params, *pk_params))
+        return cursor.rowcount
 
 
 def reason_text(signature: Signature) -> str:

@@ -31,7 +31,7 @@ from signme.petitions.forms import SignForm
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
 from signme.petitions.models import Petition, Signature
 from signme.petitions.signing import confirm as confirm_signature
-from signme.petitions.signing import signature_to_confirm, store_online_signature
+from signme.petitions.signing import receive_signature, signature_to_confirm
 from signme.submissions.public import outcome_json, public_status
 
 
@@ -177,7 +177,7 @@ def sign(request, number: int):
         flagged = "honeypot"
     elif age is not None and age < settings.SIGN_MIN_SECONDS:
         flagged = "too_fast"
-    store_online_signature(
+    receive_signature(
         petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))
     )
     return see_other(reverse("signed", args=[petition.number]))

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from signme.mailing.models import OutboundEmail
+from signme.petitions.signing import take_in
 from tests.conftest import signer_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ def test_an_email_with_a_long_link_fits_a_phone(page, live_server, demo_petition
     Client().post(
         "/petitions/1500/sign", signer_data(demo_petition), HTTP_SEC_FETCH_SITE="same-origin"
     )
+    take_in()
     page.goto(f"{live_server.url}/dev/outbox/{OutboundEmail.objects.get().pk}/")
     assert "/confirm/" in page.inner_text("pre")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

@@ -6,6 +6,7 @@ import pytest
 
 from signme.people.contact import may_contact
 from signme.people.links import unsubscribe_token
+from signme.petitions.signing import take_in
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -28,6 +29,7 @@ def test_a_signer_stops_email_from_the_page_and_sees_it_stopped(live_server, pag
         signer_data(petition, consent_email="on", consent_post="on"),
         HTTP_SEC_FETCH_SITE="same-origin",
     )
+    take_in()
     signature = Signature.objects.get()
     settle_verified(Signature.objects.filter(pk=signature.pk))
 

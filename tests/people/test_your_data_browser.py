@@ -5,6 +5,7 @@ import pytest
 from signme.people.links import rights_token
 from signme.people.models import RightsRequest
 from signme.petitions.models import Signature
+from signme.petitions.signing import take_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,6 +22,7 @@ def data_link(live_server, petition):
     from tests.conftest import signer_data
 
     Client().post("/petitions/1500/sign", signer_data(petition), HTTP_SEC_FETCH_SITE="same-origin")
+    take_in()
     request = RightsRequest.objects.create(
         email="sian.evans@example.org", status=RightsRequest.Status.LINK_SENT
     )

@@ -9,13 +9,14 @@ from django.db import close_old_connections
 
 from signme.lib.jobs import run_due_jobs
 from signme.mailing.outbox import deliver_batch
+from signme.petitions.signing import take_in
 from signme.web.worker import jobs
 
 log = logging.getLogger("signme.worker")
 
 
 class Command(BaseCommand):
-    help = "Send queued email and run periodic jobs until stopped."
+    help = "Store signatures received, send queued email and run periodic jobs until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one round, then exit.")
@@ -36,14 +37,16 @@ class Command(BaseCommand):
         while not stopping:
             close_old_connections()
             try:
-                sent = deliver_batch(worker_id, batch)
+                # Signatures first: their confirmations then go out in this round.
+                done = take_in()
+                done += deliver_batch(worker_id, batch)
             except Exception:  # noqa: BLE001 - e.g. the database restarting
                 log.exception("delivery round failed; retrying shortly")
-                sent = 0
+                done = 0
                 time.sleep(2)
             run_due_jobs(due)
             if once:
                 break
-            if not sent:
+            if not done:
                 time.sleep(0.5)
         log.info("worker %s stopped", worker_id)
