@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -30,6 +31,27 @@ from signme.web.demo import load_demo
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the
 # tests make between browser steps are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, run only the tests that use the database: the others
+    (the layers, PDFs and images, the demo command, which always runs on
+    SQLite of its own) give the same result on either, and the SQLite run
+    has run them already."""
+    if connection.vendor != "postgresql":
+        return
+    uses_db = [
+        item
+        for item in items
+        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or item.get_closest_marker("django_db")
+    ]
+    if len(uses_db) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in uses_db])
+        items[:] = uses_db
 
 
 @pytest.fixture(autouse=True, scope="session")
