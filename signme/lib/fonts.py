@@ -1,4 +1,4 @@
-"""Fonts embedded in SignMe's PDFs.
+"""Fonts embedded in SignMe's PDFs, and drawn into its share images.
 
 reportlab's built-in fonts cover Latin-1 only, so a Welsh ŵ or a Vietnamese
 name would print as boxes. We embed DejaVu Sans (every Latin, Greek and
@@ -43,6 +43,12 @@ def _find(filename: str) -> Path:
         f"{filename} not found. Install Debian's fonts-dejavu-core and fonts-wqy-microhei "
         "(scripts/system-packages), or set SIGNME_FONT_DIR to a folder holding it."
     )
+
+
+def font_file(name: str) -> Path:
+    """The file of one of the fonts above (SANS, SANS_BOLD, CJK), for drawing
+    with something other than reportlab (the share image)."""
+    return _find(_FILES[name])
 
 
 @functools.cache
