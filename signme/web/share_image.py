@@ -12,7 +12,7 @@ import io
 from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
-from signme.lib.fonts import font_file, font_for
+from signme.lib.fonts import font_file, image_font_for
 from signme.paper.pdf import imprint_line
 
 WIDTH, HEIGHT = 1200, 630
@@ -46,7 +46,7 @@ def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
 
 def font(text: str, size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     """DejaVu, or the CJK fallback for text DejaVu cannot draw (fonts.py decides)."""
-    return _font(font_for(text, bold=bold), size)
+    return _font(image_font_for(text, bold=bold), size)
 
 
 def text_width(text: str, size: int, bold: bool = False) -> float:

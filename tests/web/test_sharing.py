@@ -7,11 +7,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from signme.petitions.counting import forget_counts
-from signme.petitions.models import Petition
-from signme.web.share_image import count_text, shown_count
+from signme.petitions.models import Petition, PetitionCount
+from signme.web.share_image import count_text, share_png, shown_count
 from tests.web.test_petition_page import online
 
 CSP = "Content-Security-Policy"
@@ -42,6 +43,12 @@ def test_the_share_image_is_a_1200_by_630_png_kept_in_the_cache(client, petition
     petition.refresh_from_db()
     assert cache.get(f"share:1500:{petition.updated_at.timestamp()}:3") == response.content
     assert client.get("/petitions/1500/share.png").content == response.content
+
+
+def test_a_title_in_chinese_is_drawn_in_the_fallback_font(petition):
+    petition.title = "保留诺福克儿童中心" * 6  # no spaces: broken between characters
+    png = share_png(petition, 5)
+    assert Image.open(io.BytesIO(png)).size == (1200, 630)
 
 
 def test_the_share_image_changes_when_the_title_does(client, petition):
@@ -93,8 +100,8 @@ def test_a_closed_petitions_widget_and_badge_say_so(client, petition):
 
 
 def test_the_badge_is_an_svg_image_with_its_text_for_screen_readers(client, petition):
-    online(petition, 1234, petition.created_at)
-    forget_counts(petition.pk)
+    # The worker's count row, as if it had just aggregated 1,234 signatures.
+    PetitionCount.objects.create(petition=petition, online=1234, updated_at=timezone.now())
     response = client.get("/petitions/1500/badge.svg")
     assert response["Content-Type"] == "image/svg+xml"
     assert response["Cache-Control"].startswith("public, max-age=60")
