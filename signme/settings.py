@@ -35,9 +35,11 @@ def env_int(name: str, default: int) -> int:
 SIGNME_HOME = Path(env("SIGNME_HOME", "var")).resolve()
 SIGNME_HOME.mkdir(parents=True, exist_ok=True)
 
-# Demo mode: DEBUG pages and the /dev/outbox/ listing. Never in production.
+# Demo mode: the /dev/outbox/ listing. Never in production. The demo shows
+# SignMe's own error pages, as a visitor would see them; SIGNME_DEBUG=1 turns
+# on Django's debug pages in the demo, for development.
 DEMO = env_bool("SIGNME_DEMO")
-DEBUG = DEMO and env_bool("SIGNME_DEBUG", True)
+DEBUG = DEMO and env_bool("SIGNME_DEBUG", False)
 
 
 def _secret_key() -> str:

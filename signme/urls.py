@@ -14,6 +14,9 @@ urlpatterns = [
     path("petitions/<int:number>.json", public.petition_json, name="petition_json"),
     path("petitions/<int:number>/count.json", public.count_json, name="count_json"),
     path("petitions/<int:number>/qr.svg", public.qr, name="qr"),
+    path("petitions/<int:number>/share.png", public.share_image, name="share_image"),
+    path("petitions/<int:number>/widget", public.widget, name="widget"),
+    path("petitions/<int:number>/badge.svg", public.badge, name="badge"),
     path("confirm/<str:token>", public.confirm, name="confirm"),
     # Staff.
     path("organise/", organise.dashboard, name="organise"),

@@ -16,6 +16,9 @@ PUBLIC = {
     "count.json": "/petitions/1500/count.json",
     "qr.svg": "/petitions/1500/qr.svg",
     "sheet.pdf": "/petitions/1500/sheet.pdf",
+    "share.png": "/petitions/1500/share.png",
+    "widget": "/petitions/1500/widget",
+    "badge.svg": "/petitions/1500/badge.svg",
 }
 PRIVATE = "private, no-store"
 

@@ -192,9 +192,15 @@ def test_emailed_links_never_fail_and_an_unknown_token_changes_nothing(
             "/{}",
             "/petitions/{}/",
             "/petitions/{}/signed",
+            "/petitions/{}/widget",
+            "/petitions/{}/badge.svg",
+            "/petitions/{}/share.png",
+            "/",  # the list of petitions and its search
         ]
     ),
-    params=st.lists(st.tuples(st.sampled_from(["sheet", "page"]) | any_text, values), max_size=3),
+    params=st.lists(
+        st.tuples(st.sampled_from(["sheet", "page", "q"]) | any_text, values), max_size=3
+    ),
     raw=st.sampled_from(["", "%", "%zz", "a=%ff%fe", "&&==", "sheet=%00"]),
 )
 def test_public_pages_and_json_never_fail_whatever_the_number_or_query(

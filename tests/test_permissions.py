@@ -70,6 +70,12 @@ count_json                                GET  200      200    200    200    200
 count_json                                POST 405      405    405    405    405    405    405
 qr                                        GET  200      200    200    200    200    200    200
 qr                                        POST 405      405    405    405    405    405    405
+share_image                               GET  200      200    200    200    200    200    200
+share_image                               POST 405      405    405    405    405    405    405
+widget                                    GET  200      200    200    200    200    200    200
+widget                                    POST 405      405    405    405    405    405    405
+badge                                     GET  200      200    200    200    200    200    200
+badge                                     POST 405      405    405    405    405    405    405
 
 # Links emailed to a signer: only the link itself opens them.
 confirm                                   GET  404      200    404    404    404    404    404

@@ -1,4 +1,4 @@
-"""Fonts embedded in SignMe's PDFs.
+"""Fonts embedded in SignMe's PDFs, and drawn into its share images.
 
 reportlab's built-in fonts cover Latin-1 only, so a Welsh ŵ or a Vietnamese
 name would print as boxes. We embed DejaVu Sans (every Latin, Greek and
@@ -45,6 +45,12 @@ def _find(filename: str) -> Path:
     )
 
 
+def font_file(name: str) -> Path:
+    """The file of one of the fonts above (SANS, SANS_BOLD, CJK), for drawing
+    with something other than reportlab (the share image)."""
+    return _find(_FILES[name])
+
+
 @functools.cache
 def register_fonts() -> None:
     for name, filename in _FILES.items():
@@ -57,15 +63,27 @@ def _has_glyph(font_name: str, codepoint: int) -> bool:
     return codepoint in pdfmetrics.getFont(font_name).face.charToGlyph
 
 
+# Up to Latin Extended-B: DejaVu draws all of it, so no lookup is needed.
+_LATIN_END = 0x24F
+
+
 def font_for(text: str, bold: bool = False) -> str:
     """The font to draw `text` in: DejaVu unless it holds a character DejaVu
     lacks (CJK, mostly), then the fallback."""
     register_fonts()
     base = SANS_BOLD if bold else SANS
     for ch in text:
-        if ord(ch) > 0x24F and not ch.isspace() and not _has_glyph(base, ord(ch)):
+        if ord(ch) > _LATIN_END and not ch.isspace() and not _has_glyph(base, ord(ch)):
             return CJK
     return base
+
+
+def image_font_for(text: str, bold: bool = False) -> str:
+    """font_for() for drawing outside a PDF: Latin text gets DejaVu without
+    loading every font into reportlab first (half a second per process)."""
+    if all(ord(ch) <= _LATIN_END for ch in text):
+        return SANS_BOLD if bold else SANS
+    return font_for(text, bold=bold)
 
 
 def missing_glyphs(text: str) -> set[str]:

@@ -59,6 +59,22 @@ def clean_text(value: str, label: str) -> str:
     return value
 
 
+_DO_YOU = re.compile(r"^\s*(do|are) you\s+(.+?)\s*\??\s*$", re.IGNORECASE)
+
+
+def what_to_select(question: str) -> str:
+    """The GOV.UK error for an unanswered yes/no question says what to do:
+    "Do you live, work or study in Norfolk?" gives "Select yes if you live,
+    work or study in Norfolk, or no if you do not"."""
+    match = _DO_YOU.match(question)
+    if not match:
+        return "Select yes or no"
+    verb, rest = match.group(1).lower(), match.group(2)
+    if verb == "are":
+        rest = f"are {rest}"
+    return f"Select yes if you {rest}, or no if you {verb} not"
+
+
 class SignForm(forms.Form):
     """The online signing form. Which fields it asks for follows the target's
     scheme; the consent boxes are always there and always start unticked."""
@@ -100,7 +116,7 @@ class SignForm(forms.Form):
     eligible = forms.ChoiceField(
         choices=[("yes", "Yes"), ("no", "No")],
         widget=forms.RadioSelect,
-        error_messages={"required": "Answer the question", "invalid_choice": "Choose yes or no"},
+        error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
     )
     phone = forms.CharField(
         label="Phone number (optional)",
@@ -128,6 +144,9 @@ class SignForm(forms.Form):
             self.fields["postcode"].label = "Postcode (optional)"
         if target.eligibility_question:
             self.fields["eligible"].label = target.eligibility_question
+            self.fields["eligible"].error_messages["required"] = what_to_select(
+                target.eligibility_question
+            )
             self.fields[
                 "not_counted_ok"
             ].label = (

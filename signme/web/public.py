@@ -1,16 +1,24 @@
 """The public pages: the petition and its form, confirmation, the JSON, the
-QR code and the list of open petitions. Read storms land here, so each page
-is cacheable by a proxy and by us, except when the request has a session:
-a signed-in organiser's page carries a sign-out form with their CSRF token,
-and may be a draft nobody else can see."""
+QR code, the share image, the embeddable count and the list of open
+petitions. Read storms land here, so each page is cacheable by a proxy and by
+us, except when the request has a session: a signed-in organiser's page
+carries a sign-out form with their CSRF token, and may be a draft nobody else
+can see."""
 
 import ipaddress
 
+from csp.decorators import csp_replace
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,13 +34,22 @@ from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
 from signme.petitions.access import public_petition_for
 from signme.petitions.cache import page_cache_key
-from signme.petitions.counting import Counts, get_counts
+from signme.petitions.counting import Counts, Day, daily_counts, get_counts
 from signme.petitions.forms import SignForm
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
 from signme.petitions.models import Petition, Signature
 from signme.petitions.signing import confirm as confirm_signature
 from signme.petitions.signing import receive_signature, signature_to_confirm
 from signme.submissions.public import outcome_json, public_status
+
+from .charts import daily_chart
+from .share_image import share_png, shown_count, text_width
+
+# Seconds the per-day figures behind the chart are shared between requests.
+DAILY_TTL = 300
+# A drawn share image is keyed by its rounded count: keep it a day.
+SHARE_IMAGE_TTL = 86400
+HOME_PAGE_SIZE = 20
 
 
 def _stored_ip(address: str) -> str | None:
@@ -66,26 +83,56 @@ def short_link(request, number: int):
     return _cache(request, redirect(url, permanent=False), max_age=3600)
 
 
+def _steps(petition: Petition, counts: Counts, reached: dict | None = None) -> list[dict]:
+    """Each threshold of the target's scheme, and the organisers' goal, with
+    how far along the count is; smallest first."""
+    total = counts.total
+    reached = reached or {}
+    steps = [(t.count, t.triggers, reached.get(t.pk)) for t in petition.cached_thresholds]
+    if petition.goal:
+        steps.append((petition.goal, "the organisers' goal", None))
+    return [
+        {
+            "count": count,
+            "triggers": triggers,
+            "reached": total >= count,
+            "reached_at": reached_at,
+            "value": min(total, count),
+            "percent": min(100, int(total * 100 / count)),
+            "remaining": max(0, count - total),
+        }
+        for count, triggers, reached_at in sorted(steps, key=lambda s: s[0])
+    ]
+
+
 def _progress(petition: Petition, counts: Counts) -> dict:
     """The next threshold of the target's scheme (or the goal) and how far along."""
-    total = counts.total
-    steps = [(t.count, t.triggers) for t in petition.cached_thresholds]
-    if petition.goal:
-        steps.append((petition.goal, "the organisers' goal"))
-    steps.sort()
-    for count, triggers in steps:
-        if total < count:
+    for step in _steps(petition, counts):
+        if not step["reached"]:
             return {
-                "next": count,
-                "triggers": triggers,
-                "percent": min(100, int(total * 100 / count)),
-                "remaining": count - total,
+                "next": step["count"],
+                "triggers": step["triggers"],
+                "percent": step["percent"],
+                "remaining": step["remaining"],
             }
     return {"next": None, "percent": 100}
 
 
+def _daily(petition: Petition) -> list[Day]:
+    """Signatures per day for the chart: a grouped query over all of the
+    petition's rows, so shared for a few minutes rather than made per page."""
+    key = f"daily:{petition.pk}"
+    days = cache.get(key)
+    if days is None:
+        days = daily_counts(petition.pk)
+        cache.set(key, days, DAILY_TTL)
+    return days
+
+
 def _page(request, petition: Petition, form: SignForm, status: int = 200):
     counts = get_counts(petition.pk)
+    status_now = public_status(petition)
+    reached = {r.threshold_id: r.reached_at for r in status_now["reached"]}
     context = {
         "petition": petition,
         "target": petition.target,
@@ -93,10 +140,15 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
         "thresholds": petition.cached_thresholds,
         "counts": counts,
         "progress": _progress(petition, counts),
+        "steps": _steps(petition, counts, reached),
+        "chart": daily_chart(_daily(petition), timezone.localdate()),
         "form": form,
         "accepting": petition.is_accepting(),
         "closed_reason": petition.closed_reason(),
-        "public_status": public_status(petition),
+        "public_status": status_now,
+        "share_image_url": settings.BASE_URL + reverse("share_image", args=[petition.number]),
+        "widget_url": settings.BASE_URL + reverse("widget", args=[petition.number]),
+        "badge_url": settings.BASE_URL + reverse("badge", args=[petition.number]),
     }
     return render(request, "web/petition.html", context, status=status)
 
@@ -285,10 +337,105 @@ def qr(request, number: int):
 
 
 @require_safe
-def home(request):
+def share_image(request, number: int):
+    """The Open Graph image. Drawn once per rounded count and petition edit
+    (share_image.py), so a link going round a messaging app costs a cache read."""
+    petition = public_petition_for(request, number)
+    total = get_counts(petition.pk).total
+    shown, _ = shown_count(total)
+    key = f"share:{petition.number}:{petition.updated_at.timestamp()}:{shown}"
+    png = cache.get(key)
+    if png is None:
+        png = share_png(petition, total)
+        cache.set(key, png, SHARE_IMAGE_TTL)
+    return _cache(request, HttpResponse(png, content_type="image/png"), max_age=600)
+
+
+def _embeddable(view):
+    """For pages other sites put in an iframe: framing allowed by any site,
+    for these views only (everything else keeps frame-ancestors 'none' and
+    X-Frame-Options: DENY)."""
+    return csp_replace({"frame-ancestors": ["*"]})(xframe_options_exempt(view))
+
+
+@require_safe
+@_embeddable
+def widget(request, number: int):
+    """The count in a small page for an iframe on a campaign's own website.
+    No script, no cookie set, and the same page for everyone."""
+    petition = public_petition_for(request, number)
+    counts = get_counts(petition.pk)
+    context = {
+        "petition": petition,
+        "counts": counts,
+        "progress": _progress(petition, counts),
+        "accepting": petition.is_accepting(),
+        "petition_url": settings.BASE_URL + petition.get_absolute_url(),
+    }
+    return _cache(request, render(request, "web/widget.html", context))
+
+
+@require_safe
+def badge(request, number: int):
+    """A count badge for a README, a newsletter or a forum signature."""
+    petition = public_petition_for(request, number)
+    total = get_counts(petition.pk).total
+    label = f"petition {petition.number}"
+    value = ngettext("%(count)s signature", "%(count)s signatures", total) % {
+        "count": f"{total:,}"
+    }
+    if petition.status == Petition.Status.CLOSED:
+        value = f"closed: {value}"
+    label_w = round(text_width(label, 11) + 12)
+    value_w = round(text_width(value, 11) + 12)
+    context = {
+        "label": label,
+        "value": value,
+        "label_w": label_w,
+        "value_w": value_w,
+        "width": label_w + value_w,
+        "label_x": label_w / 2,
+        "value_x": label_w + value_w / 2,
+    }
+    response = render(request, "web/badge.svg", context, content_type="image/svg+xml")
+    return _cache(request, response, max_age=60)
+
+
+def _open_petitions(query: str):
+    """Open petitions, most signed first, each with its count from the
+    PetitionCount row the worker keeps (one join, not a count per petition)."""
+    now = timezone.now()
     petitions = (
         Petition.objects.filter(status=Petition.Status.OPEN)
+        .filter(Q(opens_at__isnull=True) | Q(opens_at__lte=now))
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
         .select_related("target")
-        .order_by("-number")[:20]
+        .annotate(
+            signature_count=Coalesce(
+                F("count__online") + F("count__paper_transcribed") + F("count__paper_tallied"),
+                0,
+            )
+        )
+        .order_by("-signature_count", "-number")
     )
-    return _cache(request, render(request, "web/home.html", {"petitions": petitions}))
+    for word in query.split()[:8]:
+        if word.isascii() and word.isdigit() and len(word) <= 9:
+            petitions = petitions.filter(
+                Q(number=int(word)) | Q(title__icontains=word) | Q(statement__icontains=word)
+            )
+        else:
+            petitions = petitions.filter(
+                Q(title__icontains=word)
+                | Q(statement__icontains=word)
+                | Q(target__name__icontains=word)
+            )
+    return petitions
+
+
+@require_safe
+def home(request):
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    paginator = Paginator(_open_petitions(query), HOME_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "paginator": paginator}
+    return _cache(request, render(request, "web/home.html", context))

@@ -37,7 +37,7 @@ def test_a_signer_signs_with_the_keyboard_and_confirms_from_the_email(
     page.keyboard.press("Space")
     page.get_by_role("button", name="Sign the petition").press("Enter")
 
-    page.wait_for_url("**/petitions/1500/signed#*")
+    page.wait_for_url("**/petitions/1500/signed")
     assert page.get_by_role("heading", name="Check your email").is_visible()
 
     take_in()
@@ -58,6 +58,7 @@ def test_errors_are_summarised_and_each_links_to_its_field(page, live_server, de
     page.get_by_role("button", name="Sign the petition").click()
     summary = page.get_by_role("alert")
     assert "There is a problem" in summary.inner_text()
+    expect(summary).to_be_focused()  # GOV.UK: the summary takes focus
     assert 0 <= summary.bounding_box()["y"] < 740  # on screen, not below the statement
     summary.get_by_role("link", name="Enter a real UK postcode, like NR1 2DH").click()
     assert page.evaluate("document.activeElement.id") == "id_postcode"
@@ -76,7 +77,7 @@ def test_the_page_works_without_javascript(browser, live_server, demo_petition, 
     page.get_by_label("Postcode").fill("NR27 9HE")
     page.get_by_label("Yes").check()
     page.get_by_role("button", name="Sign the petition").click()
-    page.wait_for_url("**/petitions/1500/signed#*")
+    page.wait_for_url("**/petitions/1500/signed")
     context.close()
     take_in()
     assert Signature.objects.get().name == "Zoë Brontë"
@@ -109,3 +110,7 @@ def test_fields_and_buttons_are_big_enough_to_tap(page, live_server, demo_petiti
     ]:
         box = locator.bounding_box()
         assert box["height"] >= 24 and box["width"] >= 24  # WCAG 2.2 target size (2.5.8)
+    # GOV.UK's radios and checkboxes: 40 px.
+    for locator in [page.get_by_label("Yes"), page.get_by_label(re.compile("may email me"))]:
+        box = locator.bounding_box()
+        assert box["height"] >= 40 and box["width"] >= 40

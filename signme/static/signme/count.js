@@ -1,6 +1,6 @@
 // Refresh the signature counts while the page is open: the total, the split
-// between online and paper, and the progress to the next threshold, all from
-// one count.json, so the numbers on the page always agree with each other.
+// between online and paper, and the progress to each threshold, all from one
+// count.json, so the numbers on the page always agree with each other.
 // The page works without this: the counts in the HTML are at most a few
 // seconds old when served.
 (function () {
@@ -24,13 +24,20 @@
         set("[data-count-paper]", data.paper);
         var word = document.querySelector("[data-count-word]");
         if (word) word.textContent = data.signature_count === 1 ? "signature" : "signatures";
-        var progress = data.progress || {};
-        var bar = document.querySelector("[data-count-progress]");
-        if (bar && typeof progress.percent === "number") {
-          bar.value = progress.percent;
-          bar.textContent = progress.percent + "%";
-        }
-        set("[data-count-remaining]", progress.remaining);
+        var total = data.signature_count;
+        document.querySelectorAll("[data-step]").forEach(function (step) {
+          var goal = Number(step.getAttribute("data-step"));
+          var percent = Math.min(100, Math.floor(total * 100 / goal));
+          var bar = step.querySelector("progress");
+          if (bar) {
+            bar.value = Math.min(total, goal);
+            bar.textContent = percent + "%";
+          }
+          var pct = step.querySelector("[data-step-percent]");
+          if (pct) pct.textContent = percent;
+          var rest = step.querySelector("[data-step-remaining]");
+          if (rest) rest.textContent = fmt.format(Math.max(0, goal - total));
+        });
       })
       .catch(function () {});
   }
