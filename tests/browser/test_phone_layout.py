@@ -49,6 +49,7 @@ def test_the_chart_progress_and_embed_codes_fit_a_320_px_phone(
     Client().post(
         "/petitions/1500/sign", signer_data(demo_petition), HTTP_SEC_FETCH_SITE="same-origin"
     )
+    take_in()
     Signature.objects.update(status="verified", verified_at=timezone.now())
     settle(Signature.objects.all())
     context = browser.new_context(viewport={"width": 320, "height": 640})
