@@ -230,7 +230,11 @@ def post_data(key: str, world: World) -> dict:
         "campaign_send": {"confirm": "yes"},
         "organise_target_preset": {"preset": "norwich-city-council"},
         "organise_paper_columns": {"name": "on", "address": "on", "signature": "on"},
-        "organise_outcome": {"submitted_on": "2026-11-01"},
+        "organise_outcome": {
+            "submitted_on_0": "1",
+            "submitted_on_1": "11",
+            "submitted_on_2": "2026",
+        },
         "organise_petition_new": {
             "organisation": a.organisation_id,
             "number": "1600",
