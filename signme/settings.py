@@ -253,6 +253,11 @@ SUPPRESSION_KEY = env("SIGNME_SUPPRESSION_KEY")
 RIGHTS_TOKEN_MAX_AGE = env_int("SIGNME_RIGHTS_LINK_HOURS", 72) * 3600
 # Unsubscribe links must keep working long after the email was sent.
 UNSUBSCRIBE_TOKEN_MAX_AGE = 60 * 60 * 24 * 365 * 5
+# An invitation to an organisation's team works once, for a week.
+INVITATION_MAX_AGE = 60 * 60 * 24 * 7
+# Invitations one organiser may send an hour: a stolen session cannot turn
+# SignMe into a mail cannon.
+INVITATIONS_PER_HOUR = 20
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -280,12 +285,20 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logs carry no personal data: request logging names paths only, and paths
-# never hold names or email addresses.
+# never hold names or email addresses. Tokens from emailed links are blanked
+# out of every line (a refused link is still logged with its path).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"hide_tokens": {"()": "signme.lib.logs.HideTokens"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["hide_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("SIGNME_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

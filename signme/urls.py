@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from signme.mailing import views as demo_outbox
-from signme.web import organise, public
+from signme.web import organise, public, team
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
@@ -21,6 +21,41 @@ urlpatterns = [
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
     path("organise/petitions/<int:number>/", organise.petition_overview, name="organise_petition"),
+    path("organise/petitions/new", organise.petition_new, name="organise_petition_new"),
+    path(
+        "organise/petitions/<int:number>/edit",
+        organise.petition_edit,
+        name="organise_petition_edit",
+    ),
+    path(
+        "organise/petitions/<int:number>/open",
+        organise.petition_open,
+        name="organise_petition_open",
+    ),
+    path(
+        "organise/petitions/<int:number>/close",
+        organise.petition_close,
+        name="organise_petition_close",
+    ),
+    path("organise/team/<int:organisation>/", team.team_page, name="team"),
+    path("organise/team/<int:organisation>/invite", team.team_invite, name="team_invite"),
+    path(
+        "organise/team/<int:organisation>/members/<int:pk>/",
+        team.team_member_page,
+        name="team_member",
+    ),
+    path(
+        "organise/team/<int:organisation>/members/<int:pk>/remove",
+        team.team_remove,
+        name="team_remove",
+    ),
+    path(
+        "organise/team/<int:organisation>/invitations/<int:pk>/cancel",
+        team.team_cancel,
+        name="team_cancel",
+    ),
+    # The link in an invitation email.
+    path("team/join/<str:token>", team.join, name="team_join"),
     path("", include("signme.accounts.urls")),  # sign-in, also the admin's
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),

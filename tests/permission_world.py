@@ -47,6 +47,7 @@ from signme.petitions.models import (
     Signature,
     Target,
 )
+from signme.petitions.team import invitation_token, invite
 from signme.petitions.validity import settle
 from signme.submissions.models import Outcome, Submission
 from signme.submissions.submitting import request_pack
@@ -142,6 +143,8 @@ class World:
 
 
 def _token_kind(key: str) -> str:
+    if key == "team_join":
+        return "invitation"
     if key == "confirm":
         return "confirm"
     if key == "unsubscribe":
@@ -171,6 +174,9 @@ PARAMS_BY_KEY = {
     "invalidation_undo": lambda w: {"pk": w.values["invalidation"]},
     "review_count": lambda w: {"pk": w.values["held"]},
     "review_invalidate": lambda w: {"pk": w.values["held"]},
+    "team_member": lambda w: {"pk": w.values["vol_a_membership"]},
+    "team_remove": lambda w: {"pk": w.values["vol_a_membership"]},
+    "team_cancel": lambda w: {"pk": w.values["invitation"]},
     "admin:otp_totp_totpdevice_config": lambda w: {
         "pk": w.admin_objects["otp_totp.totpdevice"].pk
     },
@@ -225,7 +231,29 @@ def post_data(key: str, world: World) -> dict:
         "campaign_send": {"confirm": "yes"},
         "organise_target_preset": {"preset": "norwich-city-council"},
         "organise_paper_columns": {"name": "on", "address": "on", "signature": "on"},
-        "organise_outcome": {"submitted_on": "2026-11-01"},
+        "organise_outcome": {
+            "submitted_on_0": "1",
+            "submitted_on_1": "11",
+            "submitted_on_2": "2026",
+        },
+        "organise_petition_new": {
+            "organisation": a.organisation_id,
+            "number": "1600",
+            "title": "Matrix petition",
+            "statement": "do the matrix thing",
+            "target_choice": f"target:{a.target_id}",
+            "notice_text": "We give your name and address to the council.",
+            "retention_days": "365",
+        },
+        "organise_petition_edit": {
+            "title": "Changed by the matrix",
+            "statement": a.statement,
+            "target_choice": f"target:{a.target_id}",
+            "notice_text": a.current_notice.text,
+            "retention_days": "365",
+        },
+        "team_invite": {"email": "new.volunteer@example.org", "role": "volunteer"},
+        "team_member": {"petitions": [a.pk]},
     }.get(key, {})
 
 
@@ -302,9 +330,10 @@ def build_world(test_settings, tmp_path) -> World:
     _organiser_permissions(users["org_b"])
     Membership.objects.create(user=users["org_b"], organisation=org_b, role="organiser")
     users["vol_a"] = User.objects.create_user("vol-a@example.org", password="x")
-    Membership.objects.create(
+    vol_a_membership = Membership.objects.create(
         user=users["vol_a"], organisation=org_a, role="volunteer"
-    ).petitions.add(a)
+    )
+    vol_a_membership.petitions.add(a)
     users["vol_b"] = User.objects.create_user("vol-b@example.org", password="x")
     stray = Membership.objects.create(user=users["vol_b"], organisation=org_b, role="volunteer")
     stray.petitions.add(b, a)  # A's petition: a grant across organisations, ignored
@@ -370,6 +399,7 @@ def build_world(test_settings, tmp_path) -> World:
     assert submission.status == "ready", submission.error
     Outcome.objects.create(petition=a, submitted_on=timezone.localdate())
     record(users["org_a"], Action.VIEW, "the matrix's event", petition=a)
+    invitation = invite(org_a, "invited@example.org", "volunteer", users["org_a"])
     device = TOTPDevice.objects.create(user=users["org_a"], name="Phone", confirmed=False)
     group = Group.objects.create(name="Matrix group")
 
@@ -407,6 +437,9 @@ def build_world(test_settings, tmp_path) -> World:
         "email": email.pk,
         "invalidation": rule.pk,
         "held": held.pk,
+        "organisation": org_a.pk,
+        "vol_a_membership": vol_a_membership.pk,
+        "invitation": invitation.pk,
         "app_label": "petitions",
         "url": "no-such-page/",
     }
@@ -414,6 +447,7 @@ def build_world(test_settings, tmp_path) -> World:
         "confirm": confirm_token(signature),
         "unsubscribe": unsubscribe_token(signature.pk),
         "rights": rights_token(rights.pk),
+        "invitation": invitation_token(invitation.pk),
     }
     world.markers_of_a = [
         a.title,

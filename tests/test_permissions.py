@@ -86,6 +86,28 @@ organise                                  GET  login    login  200    200    200
 organise                                  POST login    login  405    405    405    405    405
 organise_petition                         GET  login    login  200    404    200    404    200
 organise_petition                         POST login    login  405    405    405    405    405
+organise_petition_new                     GET  login    login  404    404    200    200    200
+organise_petition_new                     POST login    login  404    404    303*   400    303*
+organise_petition_edit                    GET  login    login  404    404    200    404    200
+organise_petition_edit                    POST login    login  404    404    303*   404    303*
+organise_petition_open                    GET  login    login  404    404    200    404    200
+organise_petition_open                    POST login    login  404    404    303*   404    303*
+organise_petition_close                   GET  login    login  405    405    405    405    405
+organise_petition_close                   POST login    login  404    404    303*   404    303*
+
+# The team: organisers of the organisation only; the invitation's link alone opens its page.
+team                                      GET  login    login  404    404    200    404    200
+team                                      POST login    login  405    405    405    405    405
+team_invite                               GET  login    login  405    405    405    405    405
+team_invite                               POST login    login  404    404    303*   404    303*
+team_member                               GET  login    login  404    404    200    404    200
+team_member                               POST login    login  404    404    303*   404    303*
+team_remove                               GET  login    login  405    405    405    405    405
+team_remove                               POST login    login  404    404    303*   404    303*
+team_cancel                               GET  login    login  405    405    405    405    405
+team_cancel                               POST login    login  404    404    303*   404    303*
+team_join                                 GET  404      200    404    404    404    404    404
+team_join                                 POST 404      400    404    404    404    404    404
 
 # Signing in and out.
 login                                     any  200      200    200    200    200    200    200

@@ -20,6 +20,14 @@ class AuditEvent(models.Model):
         SUBMIT = "submit", "Made a submission pack"
         INVALIDATE = "invalidate", "Ruled signatures out of the count"
         REINSTATE = "reinstate", "Put signatures back into the count"
+        CREATE_PETITION = "create_petition", "Created a petition"
+        CHANGE_PETITION = "change_petition", "Changed a petition"
+        OPEN_PETITION = "open_petition", "Opened a petition for signatures"
+        CLOSE_PETITION = "close_petition", "Closed a petition"
+        INVITE = "invite", "Invited someone to the team"
+        JOIN = "join", "Joined the team by invitation"
+        CHANGE_MEMBER = "change_member", "Changed a team member's petitions"
+        REMOVE_MEMBER = "remove_member", "Removed someone from the team"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -24,6 +24,7 @@ class EmailKind(models.TextChoices):
     ORGANISER_UPDATE = "organiser_update", "Organiser's update to signers"
     ORGANISER_UPDATE_TEST = "organiser_update_test", "Test copy of an update"
     PETITION_OUTCOME = "petition_outcome", "What became of the petition (to signers)"
+    TEAM_INVITATION = "team_invitation", "Invitation to join an organisation's team"
 
 
 @dataclass

@@ -82,7 +82,13 @@ def paper_home(request, number: int):
         "total_sheets": Sheet.objects.filter(petition=petition).count(),
         "counts": compute_counts(petition.pk),
         "issue_form": IssueForm(),
-        "warnings": compliance_warnings(petition) if organiser else [],
+        # Not the sheet-column warnings: the sheets printed here have every
+        # column the scheme needs.
+        "warnings": [
+            w for w in compliance_warnings(petition) if not w.code.startswith("sheet_lacks_")
+        ]
+        if organiser
+        else [],
         "unidentified": Scan.objects.filter(
             petition=petition, status=Scan.Status.UNIDENTIFIED
         ).count(),

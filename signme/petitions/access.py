@@ -62,6 +62,35 @@ def targets_run_by(user) -> QuerySet[Target]:
     return Target.objects.filter(petition__in=petitions_run_by(user)).distinct()
 
 
+def targets_offered_to(user) -> QuerySet[Target]:
+    """Targets this user may pick for a petition: those of the petitions they
+    organise, and any nobody petitions yet (a council just added, or loaded
+    from a preset), which belongs to no organisation."""
+    if not user.is_authenticated:
+        return Target.objects.none()
+    if user.is_superuser:
+        return Target.objects.all()
+    return Target.objects.filter(Q(pk__in=targets_run_by(user)) | Q(petition=None)).distinct()
+
+
+def organisation_run_by(request, pk: int) -> Organisation:
+    """The organisation if this user organises it; 404 for everyone else."""
+    return get_object_or_404(organisations_run_by(request.user), pk=pk)
+
+
+def team_member(organisation: Organisation, pk: int) -> Membership:
+    """A membership of this organisation (never another's), or 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"), organisation=organisation, pk=pk
+    )
+
+
+def petitions_a_volunteer_may_have(membership: Membership) -> QuerySet[Petition]:
+    """A volunteer is given petitions of the organisation they belong to:
+    petitions_visible_to ignores any other, so no form offers one."""
+    return Petition.objects.filter(organisation_id=membership.organisation_id)
+
+
 def organisers_of(organisation_id: int):
     """The organisation's organisers, as Membership rows with their users."""
     return (

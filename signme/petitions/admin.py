@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 
-from .access import organisations_run_by, petitions_run_by, targets_run_by
+from .access import organisations_run_by, petitions_run_by, targets_offered_to, targets_run_by
 from .models import (
     Membership,
     Organisation,
@@ -36,9 +36,7 @@ def choices_for(model: type[Model], user) -> QuerySet:
     if model is Organisation:
         return organisations_run_by(user)
     if model is Target:
-        # A target nobody petitions yet (a council just added, or loaded from
-        # a preset) belongs to no organisation, and a new petition needs one.
-        return Target.objects.filter(Q(pk__in=targets_run_by(user)) | Q(petition=None)).distinct()
+        return targets_offered_to(user)
     if model in (PrivacyNotice, Sheet):
         return model._default_manager.filter(petition__in=petitions_run_by(user))
     if model is get_user_model():

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 
 from signme.petitions.models import PaperColumns, Target, Threshold
@@ -63,6 +65,9 @@ class ThresholdForm(forms.ModelForm):
         model = Threshold
         fields = ["count", "triggers"]
         labels = {"count": "Signatures", "triggers": "What the target then does"}
+        # The table's column headings say it: a hint would describe each box
+        # by an element the table does not have.
+        help_texts = {"triggers": ""}
         error_messages = {
             "count": {"invalid": "Enter the number of signatures as a whole number"},
         }
@@ -96,7 +101,68 @@ class PaperColumnsForm(forms.ModelForm):
         fields = ["name", "address", "postcode", "email", "signature"]
 
 
+class DayMonthYearWidget(forms.MultiWidget):
+    """Three boxes, day, month and year, as the GOV.UK date input: easier on
+    a phone than the browser's date picker, and typed from a letter."""
+
+    template_name = "submissions/date_input.html"
+
+    def __init__(self, attrs=None):
+        numeric = {"inputmode": "numeric", "spellcheck": "false"}
+        super().__init__(
+            [
+                forms.TextInput({**numeric, "class": "date-day", "maxlength": "2"}),
+                forms.TextInput({**numeric, "class": "date-month", "maxlength": "2"}),
+                forms.TextInput({**numeric, "class": "date-year", "maxlength": "4"}),
+            ],
+            attrs,
+        )
+
+    def decompress(self, value):
+        return [value.day, value.month, value.year] if value else [None, None, None]
+
+
+class DayMonthYearField(forms.MultiValueField):
+    """A date from three boxes, with the GOV.UK pattern's errors: which part
+    is missing, or that it is not a real date."""
+
+    widget = DayMonthYearWidget
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "For example, 27 3 2026")
+        parts = (forms.CharField(required=False),) * 3
+        super().__init__(parts, require_all_fields=False, **kwargs)
+
+    def clean(self, value):
+        day, month, year = [str(v or "").strip() for v in (list(value or []) + [""] * 3)[:3]]
+        if not (day or month or year):
+            if self.required:
+                raise forms.ValidationError(f"Enter the {self.label.lower()}")
+            return None
+        missing = [n for n, v in (("a day", day), ("a month", month), ("a year", year)) if not v]
+        if missing:
+            raise forms.ValidationError(f"{self.label} must include {' and '.join(missing)}")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self.label} must be in numbers, like 27 3 2026")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise forms.ValidationError(
+                f"{self.label} must be a real date, like 27 3 2026"
+            ) from None
+
+    def compress(self, data_list):  # clean() does the work; kept for the API
+        return data_list
+
+
 class OutcomeForm(forms.ModelForm):
+    submitted_on = DayMonthYearField(label="Date handed in", required=False)
+    acknowledged_on = DayMonthYearField(label="Date acknowledged", required=False)
+    response_on = DayMonthYearField(label="Date of the response", required=False)
+    debate_on = DayMonthYearField(label="Date of the debate", required=False)
+
     class Meta:
         model = Outcome
         fields = [
@@ -109,17 +175,9 @@ class OutcomeForm(forms.ModelForm):
             "debate",
         ]
         widgets = {
-            "submitted_on": forms.DateInput(attrs={"type": "date"}),
-            "acknowledged_on": forms.DateInput(attrs={"type": "date"}),
-            "response_on": forms.DateInput(attrs={"type": "date"}),
-            "debate_on": forms.DateInput(attrs={"type": "date"}),
             "acknowledgement": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 6}),
             "debate": forms.Textarea(attrs={"rows": 3}),
-        }
-        error_messages = {
-            f: {"invalid": "Enter a real date, like 2026-11-01"}
-            for f in ["submitted_on", "acknowledged_on", "response_on", "debate_on"]
         }
 
     def clean(self):

@@ -5,6 +5,7 @@ when they are queued, so they have no entry."""
 from signme.mailing.kinds import EmailKind
 from signme.people.rights import rights_link
 from signme.petitions.emails import confirm_signature
+from signme.petitions.team import team_invitation
 from signme.submissions.emails import petition_outcome
 from signme.updates.campaigns import organiser_update, organiser_update_test
 
@@ -14,4 +15,5 @@ RENDERERS = {
     EmailKind.ORGANISER_UPDATE: organiser_update,
     EmailKind.ORGANISER_UPDATE_TEST: organiser_update_test,
     EmailKind.PETITION_OUTCOME: petition_outcome,
+    EmailKind.TEAM_INVITATION: team_invitation,
 }

@@ -70,7 +70,9 @@ def test_warnings_from_the_scheme_show_before_printing_and_printing_still_works(
     client.force_login(organiser)
     html = client.get(URL).content.decode()
     assert "Before you print:" in html
-    assert "the paper sheet in use has no address column" in html
+    # Not the sheet's missing column: the sheets printed here have it.
+    assert "no address column" not in html
+    assert 'href="/organise/petitions/1500/edit">See them where they are put right' in html
     response = client.post(URL + "issue", {"count": "1", "issued_to": "Cromer library"})
     assert response.status_code == 303
     client.force_login(volunteer)

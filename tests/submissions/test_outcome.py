@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
 from signme.audit.models import AuditEvent
@@ -32,17 +33,43 @@ def test_recipients_are_verified_signers_whose_email_consent_stands(petition):
     assert [r.signature_id for r in outcome_recipients(petition)] == [yes.pk]
 
 
+def day_month_year(name: str, day, month, year) -> dict:
+    return {f"{name}_0": str(day), f"{name}_1": str(month), f"{name}_2": str(year)}
+
+
+@pytest.mark.parametrize(
+    "parts, message",
+    [
+        (("", 11, 2026), "Date handed in must include a day"),
+        ((2, "", ""), "Date handed in must include a month and a year"),
+        ((31, 2, 2026), "Date handed in must be a real date, like 27 3 2026"),
+        ((2, 11, 26), "Year must include 4 numbers"),
+        (("2nd", 11, 2026), "Date handed in must be in numbers, like 27 3 2026"),
+    ],
+)
+def test_a_date_missing_a_part_or_not_real_says_which_and_saves_nothing(
+    client, organiser, petition, parts, message
+):
+    client.force_login(organiser)
+    response = client.post(OUTCOME, day_month_year("submitted_on", *parts))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'<a href="#id_submitted_on_0">{message}</a>' in html
+    assert 'for="id_submitted_on_1">Month</label>' in html
+    assert not Outcome.objects.exists()
+
+
 def test_outcome_is_shown_publicly_and_in_json(client, organiser, petition):
     client.force_login(organiser)
     response = client.post(
         OUTCOME,
         {
-            "submitted_on": "2026-11-02",
-            "acknowledged_on": "2026-11-04",
+            **day_month_year("submitted_on", 2, 11, 2026),
+            **day_month_year("acknowledged_on", 4, 11, 2026),
             "acknowledgement": "Received by Democratic Services.",
-            "response_on": "2026-11-16",
+            **day_month_year("response_on", 16, 11, 2026),
             "response": "The council will review the proposals.",
-            "debate_on": "",
+            **day_month_year("debate_on", "", "", ""),
             "debate": "",
         },
     )
@@ -65,7 +92,11 @@ def test_dates_out_of_order_are_refused_and_nothing_is_saved(client, organiser, 
     client.force_login(organiser)
     response = client.post(
         OUTCOME,
-        {"submitted_on": "2026-11-10", "acknowledged_on": "2026-11-01", "response": "Yes"},
+        {
+            **day_month_year("submitted_on", 10, 11, 2026),
+            **day_month_year("acknowledged_on", 1, 11, 2026),
+            "response": "Yes",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()

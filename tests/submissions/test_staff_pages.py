@@ -19,7 +19,7 @@ def test_petition_page_shows_the_scheme_thresholds_and_compliance_warnings(clien
     html = login(client, organiser).get(PAGE).content.decode()
     assert "Norfolk County Council's petition scheme" in html
     assert "4,501</strong>: it is debated at a meeting of Full Council" in html
-    assert "the paper sheet in use has no address column" in html
+    assert "not meet Norfolk County Council's scheme or the law" in html
     assert "20 signatures" in html
 
 
@@ -170,4 +170,5 @@ def test_organiser_records_the_sheets_columns_and_the_warning_goes(client, organ
     assert client.post(PAGE + "paper-columns", data).status_code == 303
     columns = PaperColumns.objects.get(petition=petition)
     assert columns.address and not columns.email
-    assert "the paper sheet in use has no address column" not in client.get(PAGE).content.decode()
+    edit = client.get(PAGE + "edit").content.decode()
+    assert 'data-code="sheet_lacks_address"' not in edit

@@ -1,4 +1,4 @@
-from django import template
+from django import forms, template
 
 register = template.Library()
 
@@ -18,5 +18,13 @@ def error_list(*forms):
                 if name == "__all__":
                     continue
                 for e in errors:
-                    found.append((f[name].auto_id, e))
+                    found.append((_first_box(f[name]), e))
     return found
+
+
+def _first_box(bound) -> str:
+    """The id an error links to: the first box of a group (the day of a date,
+    the first radio), as GOV.UK links them."""
+    if isinstance(bound.field.widget, forms.MultiWidget):
+        return f"{bound.auto_id}_0"
+    return bound.id_for_label or bound.auto_id
