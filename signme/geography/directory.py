@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from .lookup import GSS_CODE
 from .models import AREA_TYPES, Area, Edition, Postcode
 
 BATCH = 10_000
@@ -49,7 +50,6 @@ NAME_PREFIXES = {
     "PCON": "constituency",
 }
 
-_GSS = re.compile(r"^[A-Z][0-9]{8}$")
 # ONS's "no such area here": E99999999, S99999999, L99999999…
 _PSEUDO = re.compile(r"^[A-Z]99999999$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$")
@@ -141,7 +141,7 @@ def _rows(reader, columns: dict[str, int], width: int, path: Path) -> Iterator[t
             code = row[i].strip().upper()
             if code and _PSEUDO.match(code):
                 code = ""
-            elif code and not _GSS.match(code):
+            elif code and not GSS_CODE.match(code):
                 raise DirectoryProblem(
                     f"{path.name}, line {line}: {row[i]!r} in the {area_type} column is "
                     f"not a GSS code like E10000020."
@@ -175,7 +175,7 @@ def read_names(path: Path) -> dict[str, tuple[str, str]]:
                 if max(c, n) >= len(row):
                     raise DirectoryProblem(f"{path.name}, line {reader.line_num}: too few fields.")
                 code = row[c].strip().upper()
-                if not _GSS.match(code):
+                if not GSS_CODE.match(code):
                     raise DirectoryProblem(
                         f"{path.name}, line {reader.line_num}: {row[c]!r} is not a GSS code."
                     )

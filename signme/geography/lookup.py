@@ -1,5 +1,7 @@
 """The areas of a postcode, as a signature stores them."""
 
+import re
+
 from .models import AREA_TYPES, Postcode
 
 # What Signature.postcode_found says about its areas.
@@ -24,3 +26,11 @@ def areas_of(postcode: str) -> dict:
     found = {f"area_{t}": code for t, code in zip(AREA_TYPES, codes, strict=True)}
     found["postcode_found"] = TERMINATED if terminated else FOUND
     return found
+
+
+GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
+
+
+def split_codes(value: str) -> list[str]:
+    """'e10000020, E07000148' -> ['E10000020', 'E07000148']"""
+    return [c.strip().upper() for c in re.split(r"[,\s]+", value or "") if c.strip()]

@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.db import connections, transaction
 from django.utils import timezone
 
+from signme.geography.lookup import areas_of
 from signme.lib.fastinsert import FastInsert
 from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
@@ -98,6 +99,9 @@ def store_online_signature(
             .first()
         )
     eligible = data.get("eligible")
+    # The form placed the postcode when it checked the area (one lookup by
+    # primary key); only a caller without the form looks it up here.
+    areas = data["areas"] if "areas" in data else areas_of(data.get("postcode", ""))
     now = timezone.now()
     notice_id = petition.cached_notice.pk
     with transaction.atomic():
@@ -118,6 +122,8 @@ def store_online_signature(
                     "created_at": now,
                     "flagged": flagged,
                     "client_ip": client_ip,
+                    "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
+                    **areas,
                 }
             ],
             returning=True,
