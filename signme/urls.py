@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from signme.mailing import views as demo_outbox
-from signme.web import organise, public
+from signme.web import areas, organise, public
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
@@ -14,10 +14,15 @@ urlpatterns = [
     path("petitions/<int:number>.json", public.petition_json, name="petition_json"),
     path("petitions/<int:number>/count.json", public.count_json, name="count_json"),
     path("petitions/<int:number>/qr.svg", public.qr, name="qr"),
+    path(
+        "petitions/<int:number>/e-petitions.json", areas.e_petitions_json, name="e_petitions_json"
+    ),
+    path("petitions/<int:number>/areas.svg", areas.area_chart, name="area_chart"),
     path("confirm/<str:token>", public.confirm, name="confirm"),
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
     path("organise/petitions/<int:number>/", organise.petition_overview, name="organise_petition"),
+    path("organise/petitions/<int:number>/areas.csv", areas.areas_csv, name="areas_csv"),
     path("", include("signme.accounts.urls")),  # sign-in, also the admin's
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),

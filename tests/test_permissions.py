@@ -70,6 +70,10 @@ count_json                                GET  200      200    200    200    200
 count_json                                POST 405      405    405    405    405    405    405
 qr                                        GET  200      200    200    200    200    200    200
 qr                                        POST 405      405    405    405    405    405    405
+e_petitions_json                          GET  200      200    200    200    200    200    200
+e_petitions_json                          POST 405      405    405    405    405    405    405
+area_chart                                GET  200      200    200    200    200    200    200
+area_chart                                POST 405      405    405    405    405    405    405
 
 # Links emailed to a signer: only the link itself opens them.
 confirm                                   GET  404      200    404    404    404    404    404
@@ -80,6 +84,8 @@ organise                                  GET  login    login  200    200    200
 organise                                  POST login    login  405    405    405    405    405
 organise_petition                         GET  login    login  200    404    200    404    200
 organise_petition                         POST login    login  405    405    405    405    405
+areas_csv                                 GET  login    login  404    404    200    404    200
+areas_csv                                 POST login    login  405    405    405    405    405
 
 # Signing in and out.
 login                                     any  200      200    200    200    200    200    200
