@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "signme.people",
     "signme.moderation",
     "signme.petitions",
+    "signme.geography",
     "signme.mailing",
     "signme.audit",
     "signme.limits",

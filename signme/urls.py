@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from signme.mailing import views as demo_outbox
-from signme.web import organise, public, team
+from signme.web import areas, organise, public, team
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
@@ -17,6 +17,10 @@ urlpatterns = [
     path("petitions/<int:number>/share.png", public.share_image, name="share_image"),
     path("petitions/<int:number>/widget", public.widget, name="widget"),
     path("petitions/<int:number>/badge.svg", public.badge, name="badge"),
+    path(
+        "petitions/<int:number>/e-petitions.json", areas.e_petitions_json, name="e_petitions_json"
+    ),
+    path("petitions/<int:number>/areas.svg", areas.area_chart, name="area_chart"),
     path("confirm/<str:token>", public.confirm, name="confirm"),
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
@@ -56,6 +60,7 @@ urlpatterns = [
     ),
     # The link in an invitation email.
     path("team/join/<str:token>", team.join, name="team_join"),
+    path("organise/petitions/<int:number>/areas.csv", areas.areas_csv, name="areas_csv"),
     path("", include("signme.accounts.urls")),  # sign-in, also the admin's
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("signme.paper.urls")),

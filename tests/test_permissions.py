@@ -76,6 +76,10 @@ widget                                    GET  200      200    200    200    200
 widget                                    POST 405      405    405    405    405    405    405
 badge                                     GET  200      200    200    200    200    200    200
 badge                                     POST 405      405    405    405    405    405    405
+e_petitions_json                          GET  200      200    200    200    200    200    200
+e_petitions_json                          POST 405      405    405    405    405    405    405
+area_chart                                GET  200      200    200    200    200    200    200
+area_chart                                POST 405      405    405    405    405    405    405
 
 # Links emailed to a signer: only the link itself opens them.
 confirm                                   GET  404      200    404    404    404    404    404
@@ -108,6 +112,8 @@ team_cancel                               GET  login    login  405    405    405
 team_cancel                               POST login    login  404    404    303*   404    303*
 team_join                                 GET  404      200    404    404    404    404    404
 team_join                                 POST 404      400    404    404    404    404    404
+areas_csv                                 GET  login    login  404    404    200    404    200
+areas_csv                                 POST login    login  405    405    405    405    405
 
 # Signing in and out.
 login                                     any  200      200    200    200    200    200    200

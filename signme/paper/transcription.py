@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from signme.audit import log as audit
 from signme.audit.log import Action
+from signme.geography.lookup import areas_of
 from signme.lib.emails import canonical_email
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
@@ -284,6 +285,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         email_canonical=email_canonical,
         address=data.get("address", ""),
         postcode=data.get("postcode", ""),
+        **areas_of(data.get("postcode", "")),
         phone=data.get("phone", ""),
         source=Signature.Source.PAPER,
         sheet=sheet,

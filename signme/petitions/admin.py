@@ -17,10 +17,12 @@ from .models import (
     Petition,
     PrivacyNotice,
     Sheet,
+    Signature,
     Target,
     Threshold,
 )
 from .presets import all_presets, apply_preset
+from .validity import settle
 
 
 def choices_for(model: type[Model], user) -> QuerySet:
@@ -117,6 +119,12 @@ class TargetAdmin(OwnChoicesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=targets_run_by(request.user))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "eligible_areas" in form.changed_data:
+            # Who is outside the area changed: decide again whether each counts.
+            settle(Signature.objects.filter(petition__target=obj))
 
 
 @admin.register(PaperColumns)

@@ -4,6 +4,8 @@ import unicodedata
 from django import forms
 from django.core.validators import validate_email
 
+from signme.geography.lookup import FOUND, TERMINATED, areas_of
+from signme.geography.models import Area
 from signme.lib.emails import UndeliverableEmail, canonical_email, check_deliverable
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
@@ -126,6 +128,8 @@ class SignForm(forms.Form):
         error_messages={"max_length": "Enter a phone number of 20 characters or fewer"},
     )
     not_counted_ok = forms.BooleanField(required=False)
+    works_or_studies_in_area = forms.BooleanField(required=False)
+    outside_area_ok = forms.BooleanField(required=False)
     sheet = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     form_token = forms.CharField(required=False, widget=forms.HiddenInput)
     # Hidden from people by the page's CSS and from screen readers; bots fill
@@ -155,6 +159,19 @@ class SignForm(forms.Form):
         else:
             del self.fields["eligible"]
             del self.fields["not_counted_ok"]
+        if target.eligible_areas:
+            self.area_codes = target.eligible_area_codes
+            self.fields[
+                "works_or_studies_in_area"
+            ].label = f"I do not live in {self.area_names()} but I work or study there"
+            self.fields[
+                "outside_area_ok"
+            ].label = (
+                f"Sign anyway, knowing my signature is recorded but not counted for {target.name}"
+            )
+        else:
+            del self.fields["works_or_studies_in_area"]
+            del self.fields["outside_area_ok"]
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
         org = petition.organisation.name
         for channel in CHANNELS:
@@ -227,7 +244,40 @@ class SignForm(forms.Form):
             self.add_error("address", "Enter your address, or untick post")
         if data.get("email"):
             data["email_canonical"] = canonical_email(data["email"])
+        if "postcode" not in self.errors:
+            # The one lookup of a signature's areas: signing stores these.
+            data["areas"] = areas_of(data.get("postcode", ""))
+            if self.area_codes:
+                self._check_area(data)
         return data
+
+    area_codes: list[str] = []
+    needs_outside_area_ok = False
+
+    def area_names(self) -> str:
+        named = dict(Area.objects.filter(code__in=self.area_codes).values_list("code", "name"))
+        names = [named.get(code) or code for code in self.area_codes]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+    def _check_area(self, data):
+        """A postcode outside the scheme's areas is pointed out before signing
+        (validity.py decides that it does not count): the signer may say they
+        work or study there, or sign anyway."""
+        areas = data["areas"]
+        if areas.get("postcode_found") not in (FOUND, TERMINATED):
+            return  # no postcode, or one the directory does not hold: not evidence
+        if set(self.area_codes) & {v for k, v in areas.items() if k.startswith("area_")}:
+            return
+        if data.get("works_or_studies_in_area") or data.get("outside_area_ok"):
+            return
+        self.needs_outside_area_ok = True
+        target = self.petition.target
+        self.add_error(
+            "postcode",
+            f"{data['postcode']} is not in {self.area_names()}. Only people who live, work or "
+            f"study there count for {target.name}. Tick the box below if you work or study "
+            f"there, or sign anyway and your signature is recorded but not counted",
+        )
 
     def _answered_no(self, data):
         """Someone who answers no is told before signing that it will not count

@@ -6,9 +6,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from signme.geography.lookup import FOUND, GSS_CODE, TERMINATED, UNKNOWN, split_codes
 from signme.lib.markdown import render_markdown
 
 from .cache import forget_public_petition
+
+
+def validate_gss_codes(value: str) -> None:
+    typed = (value or "").replace(",", " ").split()
+    bad = [c for c in typed if not GSS_CODE.match(c.upper())]
+    if bad:
+        raise ValidationError(
+            f"{', '.join(bad)}: a GSS code is a letter and eight digits, like E10000020."
+        )
 
 
 class Organisation(models.Model):
@@ -93,6 +103,14 @@ class Target(models.Model):
     eligibility_question = models.CharField(
         max_length=300, blank=True, help_text="Asked of every signer, e.g. 'Do you live in …?'"
     )
+    eligible_areas = models.CharField(
+        max_length=500,
+        blank=True,
+        validators=[validate_gss_codes],
+        help_text="Optional GSS codes of the areas whose residents count, comma-separated, "
+        "e.g. 'E10000020' for Norfolk. A signer whose postcode lies outside them counts "
+        "only if they say they work or study there.",
+    )
     eligible_postcode_areas = models.CharField(
         max_length=300, blank=True, help_text="Optional, comma-separated, e.g. 'NR, IP, PE'."
     )
@@ -115,8 +133,13 @@ class Target(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        self.eligible_areas = ", ".join(split_codes(self.eligible_areas))
         super().save(*args, **kwargs)
         self.forget_petitions()
+
+    @property
+    def eligible_area_codes(self) -> list[str]:
+        return split_codes(self.eligible_areas)
 
     def forget_petitions(self):
         """Public pages show the scheme: drop their cached copies at once."""
@@ -379,6 +402,13 @@ class Channel(models.TextChoices):
     POST = "post", "Post"
 
 
+class PostcodeFound(models.TextChoices):
+    NO_POSTCODE = "", "No postcode given"
+    FOUND = FOUND, "In the postcode directory"
+    TERMINATED = TERMINATED, "A terminated postcode, placed by its last areas"
+    UNKNOWN = UNKNOWN, "Not in the postcode directory"
+
+
 class Signature(models.Model):
     class Source(models.TextChoices):
         WEB = "web", "Online"
@@ -437,6 +467,23 @@ class Signature(models.Model):
     # sent within a second of being shown): held for an organiser to review.
     flagged = models.CharField(max_length=40, blank=True, db_default="")
     client_ip = models.GenericIPAddressField(null=True, blank=True)
+    # The areas of the postcode when it was signed (geography/lookup.py), by
+    # GSS code: kept as they were, whatever later editions of the directory
+    # say, and kept on erasure (an area is not a person). Empty: no such area,
+    # or a postcode the directory does not hold (postcode_found says which).
+    postcode_found = models.CharField(
+        max_length=10, blank=True, db_default="", choices=PostcodeFound.choices
+    )
+    area_country = models.CharField(max_length=9, blank=True, db_default="")
+    area_region = models.CharField(max_length=9, blank=True, db_default="")
+    area_county = models.CharField(max_length=9, blank=True, db_default="")
+    area_district = models.CharField(max_length=9, blank=True, db_default="")
+    area_division = models.CharField(max_length=9, blank=True, db_default="")
+    area_ward = models.CharField(max_length=9, blank=True, db_default="")
+    area_constituency = models.CharField(max_length=9, blank=True, db_default="")
+    # The signer said they work or study in the petition's area though their
+    # postcode lies outside it (validity.py).
+    works_or_studies_in_area = models.BooleanField(default=False, db_default=False)
     notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="signatures")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

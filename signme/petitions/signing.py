@@ -17,6 +17,7 @@ from datetime import timedelta
 from django.db import connections, transaction
 from django.utils import timezone
 
+from signme.geography.lookup import areas_of
 from signme.lib.fastinsert import FastInsert
 from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
@@ -98,6 +99,9 @@ def receive_signature(
     kept = {key: data.get(key) or "" for key in _KEPT}
     kept["eligible"] = data.get("eligible")
     kept["consents"] = [channel for channel in CHANNELS if data.get(f"consent_{channel}")]
+    kept["works_or_studies_in_area"] = bool(data.get("works_or_studies_in_area"))
+    if "areas" in data:  # placed by the form when it checked the area
+        kept["areas"] = data["areas"]
     kept["notice"] = petition.cached_notice.pk
     _insert_intake.insert(
         [
@@ -159,6 +163,9 @@ def store_online_signature(
             .first()
         )
     eligible = data.get("eligible")
+    # The form placed the postcode when it checked the area (one lookup by
+    # primary key); only a caller without the form looks it up here.
+    areas = data["areas"] if "areas" in data else areas_of(data.get("postcode", ""))
     now = timezone.now()
     signed_at = received_at or now
     notice_id = data.get("notice") or petition.cached_notice.pk
@@ -181,6 +188,8 @@ def store_online_signature(
                     "created_at": signed_at,
                     "flagged": flagged,
                     "client_ip": client_ip,
+                    "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
+                    **areas,
                 }
             ],
             returning=True,

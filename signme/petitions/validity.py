@@ -11,13 +11,17 @@ or not it was eligible; an invalidated signature stays out whatever else is
 true of it.
 """
 
-from functools import cache
+from functools import cache, reduce
+from operator import or_
 
 from django.db import connections
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Replace
 from django.db.models.sql import UpdateQuery
 
-from .models import Signature
+from signme.geography.models import AREA_TYPES
+
+from .models import Petition, PostcodeFound, Signature
 
 V = Signature.Validity
 S = Signature.Status
@@ -27,6 +31,7 @@ REASONS = {
     "rule": "Invalidated by an organiser's rule",
     "staff": "Invalidated by staff",
     "answered_no": "Answered no to the eligibility question",
+    "outside_area": "Outside the area",
     "honeypot": "A field hidden from people was filled in",
     "too_fast": "Sent within a second of the form being shown",
 }
@@ -34,11 +39,35 @@ REASONS = {
 _invalidated = Q(invalidation__isnull=False) | Q(status=S.INVALID)
 _flagged = ~Q(flagged="")
 
+
+def _commas(*parts) -> Concat:
+    return Concat(Value(","), *parts, Value(","), output_field=CharField())
+
+
+# Outside the area: the target names eligible areas (GSS codes), the
+# signature's postcode was placed, none of its areas is one of them, and the
+# signer did not say they work or study there. Padding both sides with
+# commas keeps an empty area code (no county here) from matching anything.
+# A postcode the directory does not hold is not evidence of living outside.
+_scheme_areas = (
+    Petition.objects.filter(pk=OuterRef("petition_id"))
+    .exclude(target__eligible_areas="")
+    .annotate(eligible=_commas(Replace(F("target__eligible_areas"), Value(" "), Value(""))))
+)
+_inside = reduce(or_, [Q(eligible__contains=_commas(OuterRef(f"area_{t}"))) for t in AREA_TYPES])
+_outside_area = (
+    Q(postcode_found__in=[PostcodeFound.FOUND, PostcodeFound.TERMINATED])
+    & Q(works_or_studies_in_area=False)
+    & Exists(_scheme_areas)
+    & ~Exists(_scheme_areas.filter(_inside))
+)
+
 _VALIDITY = Case(
     When(status=S.PENDING, then=Value(V.PENDING.value)),
     When(status=S.DUPLICATE, then=Value(V.DUPLICATE.value)),
     When(_invalidated, then=Value(V.INVALIDATED.value)),
     When(eligible=False, then=Value(V.NOT_ELIGIBLE.value)),
+    When(_outside_area, then=Value(V.NOT_ELIGIBLE.value)),
     When(_flagged, then=Value(V.REVIEW.value)),
     default=Value(V.COUNTED.value),
 )
@@ -48,6 +77,7 @@ _REASON = Case(
     When(invalidation__isnull=False, then=Value("rule")),
     When(status=S.INVALID, then=Value("staff")),
     When(eligible=False, then=Value("answered_no")),
+    When(_outside_area, then=Value("outside_area")),
     When(_flagged, then=F("flagged")),
     default=Value(""),
 )

@@ -31,6 +31,7 @@ from signme.petitions.models import Petition, Signature
 from signme.submissions.summary import submissions_summary
 from signme.updates.campaigns import updates_of
 
+from .areas import geography_summary
 from .petition_forms import PetitionForm, where_to_fix
 
 
@@ -76,6 +77,7 @@ def petition_overview(request, number: int):
         "panel": data_summary(petition),
         "updates": updates_of(petition)[:5] if organiser else [],
         "moderation": moderation_summary(petition) if organiser else None,
+        "geography": geography_summary(petition),
         **submissions_summary(petition, organiser=organiser, total=counts.total),
     }
     return private_no_store(render(request, "web/organise/petition.html", context))

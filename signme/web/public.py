@@ -33,6 +33,7 @@ from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
 from signme.petitions.access import public_petition_for
+from signme.petitions.areas import signatures_by_area
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, Day, daily_counts, get_counts
 from signme.petitions.forms import SignForm
@@ -324,6 +325,7 @@ def petition_json(request, number: int):
             for t in petition.cached_thresholds
         ],
         "outcome": outcome_json(petition),
+        "signatures_by_area": signatures_by_area(petition),
         "updated_at": counts.updated_at,
     }
     return _cache(request, JsonResponse(data))

@@ -1,49 +1,13 @@
 """`signme submission 1500 --out DIR`: make the submission pack on the command line."""
 
-import sys
-import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from signme.lib.progress import ProgressBar
 from signme.petitions.models import Petition
 from signme.submissions.models import Submission
 from signme.submissions.submitting import make_pack
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, redrawn at most ten times a second."""
-
-    def __init__(self, stream=sys.stderr, width=30):
-        self.stream, self.width = stream, width
-        self.total = self.done = 0
-        self.started = self.drawn = 0.0
-
-    def start(self, total: int):
-        self.total, self.started = max(total, 1), time.monotonic()
-        self.draw(force=True)
-
-    def __call__(self, n: int):
-        self.done += n
-        self.draw()
-
-    def draw(self, force=False):
-        now = time.monotonic()
-        if not force and now - self.drawn < 0.1 and self.done < self.total:
-            return
-        self.drawn = now
-        share = min(self.done / self.total, 1)
-        bar = "#" * int(share * self.width)
-        self.stream.write(
-            f"\r[{bar:<{self.width}}] {share:4.0%} {self.done:,}/{self.total:,} "
-            f"{now - self.started:5.1f}s"
-        )
-        self.stream.flush()
-
-    def finish(self):
-        self.done = self.total
-        self.draw(force=True)
-        self.stream.write("\n")
 
 
 class Command(BaseCommand):

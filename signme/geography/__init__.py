@@ -1,0 +1,1 @@
+"""Where signers live: the ONS postcode directory and the areas it names."""
