@@ -29,13 +29,17 @@ test: $(BIN)/.installed system-packages
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
 
+# Three test processes: on two cores a third keeps them busy while the others
+# wait for a browser, a demo process or the database. TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 3
+
 test-sqlite: $(BIN)/.installed
 	@echo "== tests on SQLite"
-	SIGNME_HOME=var/test DATABASE_URL= $(BIN)/pytest -q
+	SIGNME_HOME=var/test DATABASE_URL= $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-postgres: $(BIN)/.installed
 	@echo "== tests on PostgreSQL"
-	SIGNME_HOME=var/test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q
+	SIGNME_HOME=var/test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check signme tests bench

@@ -8,6 +8,7 @@ single-machine default.
 import hashlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,18 +47,25 @@ def _secret_key() -> str:
     if env("SECRET_KEY"):
         return env("SECRET_KEY")
     # One generated key per SIGNME_HOME, so tokens in emails survive restarts.
+    # Written whole to a file of its own, then linked into place: processes
+    # starting together (web workers, test workers) never read half a key, and
+    # the first link wins.
     path = SIGNME_HOME / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(50))
+        fd, draft = tempfile.mkstemp(dir=SIGNME_HOME, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_urlsafe(50))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process was first: its key is the key
+        finally:
+            os.unlink(draft)
     return path.read_text().strip()
 
 
-try:
-    SECRET_KEY = _secret_key()
-except FileExistsError:  # another process created it between our check and open
-    SECRET_KEY = (SIGNME_HOME / "secret_key").read_text().strip()
+SECRET_KEY = _secret_key()
 
 BASE_URL = env("SIGNME_BASE_URL", "http://localhost:8000").rstrip("/")
 _base = urlsplit(BASE_URL)

@@ -85,7 +85,8 @@ def as_scanned(image: Image.Image, angle: float = 1.5, noise: float = 12, seed: 
 def image_file(image: Image.Image, kind: str = "PNG") -> bytes:
     def save():
         out = io.BytesIO()
-        image.save(out, kind)
+        # The fastest compression: the tests read these files, nobody keeps them.
+        image.save(out, kind, **({"compress_level": 1} if kind == "PNG" else {}))
         return out.getvalue()
 
     return _remember(_files, (_fingerprint(image), kind), save)
