@@ -70,6 +70,23 @@ BENCHMARKS = [
         docs="docs/bench-email.md",
     ),
     Benchmark(
+        name="sign-timing",
+        script="sign_timing.py",
+        measures="whether signing again takes a different time from signing first",
+        small=["--n", "60"],
+        full=["--n", "300"],
+        docs="docs/benchmarks.md, section Signing again",
+        own_databases=True,
+    ),
+    Benchmark(
+        name="postcodes",
+        script="postcodes.py",
+        measures="loading the postcode directory: rows a second and peak memory",
+        small=["--rows", "20000"],
+        full=["--rows", "2700000"],
+        docs="docs/benchmarks.md, section Loading the postcode directory",
+    ),
+    Benchmark(
         name="submission",
         script="submission_bench.py",
         measures="the submission pack's CSV and PDF, and peak memory",

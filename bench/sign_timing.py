@@ -92,7 +92,7 @@ def run(n: int, seed: int) -> dict[str, list[float]]:
 
     from signme.petitions.links import form_token
     from signme.petitions.models import Signature
-    from signme.petitions.signing import confirm
+    from signme.petitions.signing import confirm, take_in
     from signme.web.demo import load_demo
 
     call_command("migrate", verbosity=0)
@@ -123,6 +123,8 @@ def run(n: int, seed: int) -> dict[str, list[float]]:
     for i in range(total):
         assert post(f"pending{i}@example.org").status_code == 303
         assert post(f"verified{i}@example.org").status_code == 303
+    while take_in():  # the worker stores them
+        pass
     for signature in Signature.objects.filter(email__startswith="verified"):
         confirm(signature)
     time.sleep(1.1)  # past the too-fast-to-be-a-person check, for every kind alike
