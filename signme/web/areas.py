@@ -3,11 +3,13 @@ of the top areas, and the petition in the JSON shape of the UK Parliament
 petitions site, which maps and trackers already read."""
 
 import csv
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from signme.geography.models import AREA_TYPES, AreaType
@@ -82,7 +84,14 @@ def area_chart(request, number: int):
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    """As the Parliament site writes times: UTC, milliseconds, a Z."""
+    if not value:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _date(value):
+    return timezone.localdate(value).isoformat() if value else None
 
 
 _STATES = {"draft": "pending", "open": "open", "closed": "closed"}
@@ -106,6 +115,12 @@ def e_petitions_json(request, number: int):
         "committee_note": None,
         "state": _STATES.get(petition.status, petition.status),
         "signature_count": counts.total,
+        # Only while open, as there.
+        **(
+            {"closing_date": _date(petition.closes_at)}
+            if petition.status == Petition.Status.OPEN
+            else {}
+        ),
         "created_at": _iso(petition.created_at),
         "updated_at": _iso(petition.updated_at),
         "rejected_at": None,
@@ -115,7 +130,7 @@ def e_petitions_json(request, number: int):
         "response_threshold_reached_at": None,
         "government_response_at": None,
         "debate_threshold_reached_at": None,
-        "debate_scheduled_at": None,
+        "debate_scheduled_on": None,
         "scheduled_debate_date": None,
         "debate_outcome_at": None,
         "creator_name": None,
