@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from signme.mailing import views as demo_outbox
-from signme.web import areas, openapi, organise, public, team
+from signme.web import areas, openapi, organise, public, team, webhooks
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
@@ -58,6 +58,12 @@ urlpatterns = [
         "organise/team/<int:organisation>/invitations/<int:pk>/cancel",
         team.team_cancel,
         name="team_cancel",
+    ),
+    path("organise/team/<int:organisation>/webhooks", webhooks.webhooks_page, name="webhooks"),
+    path(
+        "organise/team/<int:organisation>/webhooks/<int:pk>/remove",
+        webhooks.webhook_remove,
+        name="webhook_remove",
     ),
     # The link in an invitation email.
     path("team/join/<str:token>", team.join, name="team_join"),

@@ -112,6 +112,10 @@ team_remove                               GET  login    login  405    405    405
 team_remove                               POST login    login  404    404    303*   404    303*
 team_cancel                               GET  login    login  405    405    405    405    405
 team_cancel                               POST login    login  404    404    303*   404    303*
+webhooks                                  GET  login    login  404    404    200    404    200
+webhooks                                  POST login    login  404    404    303*   404    303*
+webhook_remove                            GET  login    login  405    405    405    405    405
+webhook_remove                            POST login    login  404    404    303*   404    303*
 team_join                                 GET  404      200    404    404    404    404    404
 team_join                                 POST 404      400    404    404    404    404    404
 areas_csv                                 GET  login    login  404    404    200    404    200
