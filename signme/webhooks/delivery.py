@@ -23,7 +23,7 @@ from .models import Delivery
 SIGNATURE_HEADER = "X-SignMe-Signature"
 # A receiver should refuse a signature older than this (seconds).
 TOLERANCE = 300
-MAX_ATTEMPTS = 12  # about a day and a half of waiting in all
+MAX_ATTEMPTS = 16  # about a day and a half of waiting in all
 FIRST_WAIT = 30  # seconds; doubled after each failure
 LONGEST_WAIT = 6 * 3600
 # A claim older than this belongs to a worker that died mid-send.

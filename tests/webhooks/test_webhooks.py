@@ -16,7 +16,14 @@ from signme.people.preferences import stop_contact
 from signme.people.webhooks import webhook_body
 from signme.petitions.models import Consent, Threshold
 from signme.web.events import check_thresholds
-from signme.webhooks.delivery import SIGNATURE_HEADER, deliver_due, sign, verify
+from signme.webhooks.delivery import (
+    MAX_ATTEMPTS,
+    SIGNATURE_HEADER,
+    deliver_due,
+    sign,
+    verify,
+    wait_after,
+)
 from signme.webhooks.models import Delivery, Webhook
 
 SECRET = "a-shared-secret-for-the-tests"
@@ -210,3 +217,21 @@ def test_a_bad_webhook_is_refused_with_a_clear_message_and_nothing_stored(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Webhook.objects.exists() and AuditEvent.objects.count() == before
+
+
+def test_the_waits_double_up_to_six_hours_and_last_about_a_day_and_a_half():
+    assert [wait_after(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
+    assert wait_after(30) == timedelta(hours=6)
+    total = sum((wait_after(n) for n in range(1, MAX_ATTEMPTS)), timedelta())
+    assert timedelta(hours=30) < total < timedelta(hours=42)
+
+
+def test_after_the_last_try_it_is_given_up_and_not_sent_again(hook, receiver, signer):
+    signer()
+    Delivery.objects.update(attempts=MAX_ATTEMPTS - 1)
+    receiver.answers = [503]
+    assert send() == 0
+    delivery = Delivery.objects.get()
+    assert delivery.failed_at is not None and delivery.last_error == "HTTP 503"
+    Delivery.objects.update(send_after=timezone.now() - timedelta(days=1))
+    assert send() == 0 and len(receiver.received) == 1
