@@ -20,7 +20,7 @@ from signme.petitions.consent import CHANNELS, consent_wording
 from signme.petitions.counting import forget_counts
 from signme.petitions.forms import clean_text
 from signme.petitions.models import Consent, Sheet, Signature
-from signme.petitions.validity import settle
+from signme.petitions.validity import announce_counted, settle
 
 from .models import RowMark
 
@@ -301,6 +301,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     if superseded is not None:
         Signature.objects.filter(pk=superseded.pk).update(duplicate_of=signature)
     settle(Signature.objects.filter(pk__in=[signature.pk, getattr(superseded, "pk", None)]))
+    announce_counted(Signature.objects.filter(pk=signature.pk))
     Consent.objects.bulk_create(
         Consent(
             signature=signature,

@@ -32,13 +32,13 @@ from signme.lib.http import (
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
+from signme.paper.sheets import parse_serial
 from signme.petitions.access import public_petition_for
 from signme.petitions.areas import signatures_by_area
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, Day, daily_counts, get_counts
 from signme.petitions.forms import SignForm
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
-from signme.paper.sheets import parse_serial
 from signme.petitions.models import Petition, Sheet, Signature
 from signme.petitions.signing import confirm as confirm_signature
 from signme.petitions.signing import receive_signature, signature_to_confirm
