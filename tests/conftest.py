@@ -41,7 +41,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 
+# Tests that share something costly to start keep to one test process under
+# `--dist loadgroup` (the Makefile's): each process that runs a browser test
+# launches Chromium and a live server, and each that runs a demo-command test
+# migrates a SIGNME_HOME of its own for them.
+SHARED_COSTS = {"browser": "browser", "migrated_home": "demo"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in SHARED_COSTS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+    _only_database_tests_on_postgresql(config, items)
+
+
+def _only_database_tests_on_postgresql(config, items):
     """On PostgreSQL, run only the tests that use the database: the others
     (the layers, PDFs and images, the demo command, which always runs on
     SQLite of its own) give the same result on either, and the SQLite run
