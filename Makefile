@@ -31,15 +31,21 @@ test: $(BIN)/.installed system-packages
 
 # Three test processes: on two cores a third keeps them busy while the others
 # wait for a browser, a demo process or the database. TEST_WORKERS=0: one process.
+# loadgroup: the browser tests share one process, and so do the demo-command
+# tests (see SHARED_COSTS in tests/conftest.py).
 TEST_WORKERS ?= 3
+# Each test process rewrites the asserts of every test module (seconds of CPU);
+# pytest keeps the result in __pycache__ unless PYTHONDONTWRITEBYTECODE is set,
+# so the next run, or the PostgreSQL run after the SQLite one, starts at once.
+PYTEST := PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 test-sqlite: $(BIN)/.installed
 	@echo "== tests on SQLite"
-	SIGNME_HOME=var/test DATABASE_URL= $(BIN)/pytest -q -n $(TEST_WORKERS)
+	SIGNME_HOME=var/test DATABASE_URL= $(PYTEST)
 
 test-postgres: $(BIN)/.installed
 	@echo "== tests on PostgreSQL"
-	SIGNME_HOME=var/test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n $(TEST_WORKERS)
+	SIGNME_HOME=var/test DATABASE_URL=$(PG_URL) $(PYTEST)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check signme tests bench

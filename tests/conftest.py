@@ -4,18 +4,23 @@ An organiser and a volunteer of the demo organisation, an outsider from
 another organisation who must get 404, and a signer's details. Email goes to a
 real SMTP server on loopback (aiosmtpd)."""
 
+import fcntl
 import os
+import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
+from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone
 
 from signme.lib.emails import canonical_email
@@ -36,7 +41,23 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 
+# Tests that share something costly to start keep to one test process under
+# `--dist loadgroup` (the Makefile's): each process that runs a browser test
+# launches Chromium and a live server, and each that runs a demo-command test
+# migrates a SIGNME_HOME of its own for them.
+SHARED_COSTS = {"browser": "browser", "migrated_home": "demo"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        for fixture, group in SHARED_COSTS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(group))
+    _only_database_tests_on_postgresql(config, items)
+
+
+def _only_database_tests_on_postgresql(config, items):
     """On PostgreSQL, run only the tests that use the database: the others
     (the layers, PDFs and images, the demo command, which always runs on
     SQLite of its own) give the same result on either, and the SQLite run
@@ -90,9 +111,46 @@ def _second_factor_optional(settings):
 ORGANISER = {"username": "organiser@example.org", "password": "organiser-pass-1"}
 
 
+def _copy_database(source: str, target: str) -> None:
+    """A new database `target` holding what `source` holds; nobody may be
+    connected to `source`."""
+    if connection.vendor == "sqlite":
+        for ending in ("-wal", "-shm", ""):
+            Path(target + ending).unlink(missing_ok=True)
+        shutil.copyfile(source, target)
+        return
+    qn = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {qn(target)}")
+        cursor.execute(f"CREATE DATABASE {qn(target)} TEMPLATE {qn(source)}")
+
+
+@contextmanager
+def _template_lock(config):
+    """Held by one test process at a time: the first migrates a database and
+    keeps a copy of it (the template) for the others of its run."""
+    Path(settings.SIGNME_HOME).mkdir(parents=True, exist_ok=True)
+    with open(Path(settings.SIGNME_HOME) / "test-template.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        run = config.workerinput["testrunuid"]
+        yield lock.read() == run
+        lock.seek(0)
+        lock.truncate()
+        lock.write(run)
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(_fast_test_settings, django_db_setup, django_db_blocker):
+def django_db_setup(
+    request, _fast_test_settings, django_test_environment, django_db_blocker,
+    django_db_modify_db_settings,
+):  # fmt: skip
     """The test database, with the demo petition stored once for the run.
+
+    With several test processes (pytest-xdist), the first to get here runs the
+    migrations and copies the result as a template; each of the others copies
+    the template instead of migrating again (seconds of CPU each), then
+    migrates whatever is left, which is nothing.
 
     Each test runs in a transaction that is rolled back, so every test starts
     from the demo and nothing else; storing it once instead of in each test
@@ -100,8 +158,27 @@ def django_db_setup(_fast_test_settings, django_db_setup, django_db_blocker):
     (transactional_db) empties the tables when it ends; pytest-django runs
     those after all the others, and the `petition` fixture stores the demo
     again for them."""
+    verbosity = request.config.option.verbose
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
     with django_db_blocker.unblock():
+        if worker is None:
+            db_cfg = setup_databases(verbosity, interactive=False, serialized_aliases=())
+        else:
+            name = connection.settings_dict["TEST"]["NAME"]
+            template = name.removesuffix(worker) + "template"
+            with _template_lock(request.config) as template_ready:
+                if template_ready:
+                    _copy_database(template, name)
+                db_cfg = setup_databases(
+                    verbosity, interactive=False, keepdb=template_ready, serialized_aliases=()
+                )
+                if not template_ready:
+                    connection.close()
+                    _copy_database(connection.settings_dict["NAME"], template)
         load_demo(**ORGANISER)
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(db_cfg, verbosity=verbosity)
 
 
 @pytest.fixture

@@ -118,6 +118,8 @@ class World:
     # What identifies A on a page: none of it may show on B's staff pages.
     markers_of_a: list = field(default_factory=list)
     clients: dict = field(default_factory=dict)
+    # Whether the last client() call had to sign the actor in.
+    signed_in_again: bool = False
 
     def client(self, actor: str) -> Client:
         """The actor's browser, signed in (again, after a request that signed
@@ -126,7 +128,8 @@ class World:
         client.cookies.pop("messages", None)  # last request's, never shown
         session = client.cookies.get(settings.SESSION_COOKIE_NAME)
         user = self.users.get(actor)
-        if user is not None and (session is None or not session.value):
+        self.signed_in_again = user is not None and (session is None or not session.value)
+        if self.signed_in_again:
             client.force_login(user)
         return client
 

@@ -4,6 +4,7 @@ naming it, and nothing is left behind."""
 
 import functools
 import io
+import json
 import os
 import struct
 import subprocess
@@ -307,61 +308,80 @@ def test_read_photo_renders_only_the_first_page(client, volunteer, petition, she
 # --- Memory, measured in a process of its own ---------------------------------
 
 CHILD = """
+import json
 import sys
 import django
 django.setup()
 from django.core.files.uploadedfile import SimpleUploadedFile
 from signme.paper import scans
 
-kind, paths = sys.argv[1], sys.argv[2:]
-uploads = [SimpleUploadedFile(p.rsplit("/", 1)[-1], open(p, "rb").read()) for p in paths]
-try:
-    if kind == "photo":
-        scans.read_code(scans.first_page(uploads[0]).image)
-    else:
-        plans = scans.check_upload(uploads)
-        for upload, file_plans in zip(uploads, plans):
-            for page in scans.pages_from_upload(upload, file_plans):
-                scans.read_code(page.image)
-    print("read")
-except scans.ScanRefused as e:
-    print("refused:", e)
-# The peak of this process's own memory: getrusage's maxrss would include the
-# parent's, since Linux carries it across fork and exec.
-with open("/proc/self/status") as status:
-    hwm = next(line for line in status if line.startswith("VmHWM:"))
-print(int(hwm.split()[1]) // 1024)
+def status(field):
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1]) // 1024
+
+kind = sys.argv[1]
+for paths in json.loads(sys.argv[2]):
+    # The peak so far back to what the process holds now: each case is
+    # measured on its own (Linux: "5" in clear_refs resets VmHWM).
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    uploads = [SimpleUploadedFile(p.rsplit("/", 1)[-1], open(p, "rb").read()) for p in paths]
+    try:
+        if kind == "photo":
+            scans.read_code(scans.first_page(uploads[0]).image)
+        else:
+            plans = scans.check_upload(uploads)
+            for upload, file_plans in zip(uploads, plans):
+                for page in scans.pages_from_upload(upload, file_plans):
+                    scans.read_code(page.image)
+        print("read")
+    except scans.ScanRefused as e:
+        print("refused:", e)
+    # The peak of this process's own memory: getrusage's maxrss would include the
+    # parent's, since Linux carries it across fork and exec.
+    print(status("VmHWM"))
+    del uploads
 """
 
 
-def peak_megabytes(tmp_path, kind: str, files: dict[str, bytes]) -> tuple[str, int]:
-    """The outcome of reading `files`, and the most memory it took (MB)."""
-    for name, data in files.items():
-        (tmp_path / name).write_bytes(data)
+def peak_megabytes(tmp_path, kind: str, *cases: dict[str, bytes]) -> list[tuple[str, int]]:
+    """For each case (files read together), the outcome of reading it and the
+    most memory it took (MB). One process reads every case, one after the
+    other: starting a process for each cost more than the reading."""
+    paths = []
+    for number, files in enumerate(cases):
+        (tmp_path / str(number)).mkdir()
+        for name, data in files.items():
+            (tmp_path / str(number) / name).write_bytes(data)
+        paths.append([str(tmp_path / str(number) / name) for name in files])
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "signme.settings"}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, kind, *(str(tmp_path / name) for name in files)],
+        [sys.executable, "-c", CHILD, kind, json.dumps(paths)],
         capture_output=True, text=True, env=env, check=True, timeout=120,
     )  # fmt: skip
-    outcome, peak = done.stdout.strip().splitlines()[-2:]
-    return outcome, int(peak)
+    lines = done.stdout.strip().splitlines()[-2 * len(cases) :]
+    return [(outcome, int(peak)) for outcome, peak in zip(lines[::2], lines[1::2], strict=True)]
 
 
 @pytest.mark.parametrize("kind", ["scans", "photo"])
 def test_refusing_the_bombs_takes_little_memory(tmp_path, kind):
-    outcome, peak = peak_megabytes(tmp_path, kind, {"bomb.pdf": huge_page_pdf()})
-    assert outcome.startswith("refused: bomb.pdf, page 1 is 5,080 × 5,080 mm")
-    assert peak < 400
     huge = flat_png(7740, 7740)
-    outcome, peak = peak_megabytes(tmp_path, kind, {f"{n}.png": huge for n in range(1, 7)})
-    assert outcome.startswith("refused: 1.png is 7740 × 7740 pixels")
-    assert peak < 400
-    outcome, peak = peak_megabytes(tmp_path, kind, {"drawn.pdf": huge_image_pdf()})
-    assert outcome.startswith("refused: drawn.pdf, page 1 holds images of 400 million")
-    assert peak < 400
+    pages, pngs, drawn = peak_megabytes(
+        tmp_path, kind,
+        {"bomb.pdf": huge_page_pdf()},
+        {f"{n}.png": huge for n in range(1, 7)},
+        {"drawn.pdf": huge_image_pdf()},
+    )  # fmt: skip
+    assert pages[0].startswith("refused: bomb.pdf, page 1 is 5,080 × 5,080 mm")
+    assert pages[1] < 400
+    assert pngs[0].startswith("refused: 1.png is 7740 × 7740 pixels")
+    assert pngs[1] < 400
+    assert drawn[0].startswith("refused: drawn.pdf, page 1 holds images of 400 million")
+    assert drawn[1] < 400
 
 
 def test_reading_the_largest_image_accepted_takes_bounded_memory(tmp_path):
-    outcome, peak = peak_megabytes(tmp_path, "photo", {"max.png": flat_png(6000, 6000, "RGB")})
+    [(outcome, peak)] = peak_megabytes(tmp_path, "photo", {"max.png": flat_png(6000, 6000, "RGB")})
     assert outcome == "read"
     assert peak < 400
