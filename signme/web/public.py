@@ -13,14 +13,15 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.i18n import set_language
 
 from signme.lib.http import (
     client_ip,
@@ -29,6 +30,7 @@ from signme.lib.http import (
     public_cache,
     see_other,
 )
+from signme.lib.language import vary_on_language
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
@@ -69,10 +71,26 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def _cache(request, response, max_age: int | None = None):
+def _cache(request, response, max_age: int | None = None, *, language: bool = True):
+    """`language`: the response is in the reader's language (a page, the
+    badge); JSON, QR codes and images are the same in both."""
+    if language:
+        vary_on_language(response)
     if _personal(request):
         return private_no_store(response)
     return public_cache(response, max_age=max_age)
+
+
+@csrf_exempt
+@require_POST
+def choose_language(request):
+    """The language switch on every page: Django's set_language (a cookie,
+    then back to the page), without its CSRF cookie, which would make every
+    public page uncacheable (see sign()). The browser's own headers refuse a
+    post from another site; all a post here can do is choose a language."""
+    if cross_site_post(request):
+        return HttpResponseForbidden("This form was sent from another website.")
+    return vary_on_language(set_language(request))
 
 
 @require_safe
@@ -81,7 +99,7 @@ def short_link(request, number: int):
     url = reverse("petition", args=[petition.number])
     if request.META.get("QUERY_STRING"):
         url += "?" + request.META["QUERY_STRING"]
-    return _cache(request, redirect(url, permanent=False), max_age=3600)
+    return _cache(request, redirect(url, permanent=False), max_age=3600, language=False)
 
 
 def _steps(petition: Petition, counts: Counts, reached: dict | None = None) -> list[dict]:
@@ -161,9 +179,9 @@ def petition_page(request, number: int):
     # it, and so do we: during a surge most requests are this page, and the
     # HTML for everyone without a staff session is the same for a few seconds.
     shared = not _personal(request)
-    key = page_cache_key(number, sheet)
+    key = page_cache_key(number, sheet, get_language())
     if shared and (html := cache.get(key)) is not None:
-        return public_cache(HttpResponse(html))
+        return _cache(request, HttpResponse(html))
     petition = public_petition_for(request, number)
     form = SignForm(
         petition=petition,
@@ -292,7 +310,7 @@ def count_json(request, number: int):
         "progress": {k: progress.get(k) for k in ("next", "remaining", "percent")},
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data))
+    return _cache(request, JsonResponse(data), language=False)
 
 
 @require_safe
@@ -328,14 +346,14 @@ def petition_json(request, number: int):
         "signatures_by_area": signatures_by_area(petition),
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data))
+    return _cache(request, JsonResponse(data), language=False)
 
 
 @require_safe
 def qr(request, number: int):
     petition = public_petition_for(request, number)
     response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
-    return _cache(request, response, max_age=86400)
+    return _cache(request, response, max_age=86400, language=False)
 
 
 @require_safe
@@ -350,7 +368,8 @@ def share_image(request, number: int):
     if png is None:
         png = share_png(petition, total)
         cache.set(key, png, SHARE_IMAGE_TTL)
-    return _cache(request, HttpResponse(png, content_type="image/png"), max_age=600)
+    response = HttpResponse(png, content_type="image/png")
+    return _cache(request, response, max_age=600, language=False)
 
 
 def _embeddable(view):
