@@ -17,7 +17,7 @@ from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -214,8 +214,10 @@ def sign(request, number: int):
     petition = public_petition_for(request, number)
     if cross_site_post(request):
         return _error(
-            request, petition, 403, "This form was sent from another website",
-            "For your safety we only accept signatures sent from this petition's own page.",
+            request, petition, 403, gettext("This form was sent from another website"),
+            gettext(
+                "For your safety we only accept signatures sent from this petition's own page."
+            ),
         )  # fmt: skip
     try:
         # A token from another petition's page is as good as none.
@@ -225,16 +227,16 @@ def sign(request, number: int):
         token_ok, age = False, None
     if not token_ok:
         return _error(
-            request, petition, 403, "This form has expired",
-            "Go back to the petition, reload the page and sign again. Nothing was saved.",
+            request, petition, 403, gettext("This form has expired"),
+            gettext("Go back to the petition, reload the page and sign again. Nothing was saved."),
         )  # fmt: skip
     if not petition.is_accepting():
-        return _error(request, petition, 403, "Not accepting signatures",
+        return _error(request, petition, 403, gettext("Not accepting signatures"),
                       petition.closed_reason())  # fmt: skip
     if wait := rate_limited("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         response = _error(
-            request, petition, 429, "Too many signatures from your network",
-            "Wait a minute, then try again. Nothing was saved.",
+            request, petition, 429, gettext("Too many signatures from your network"),
+            gettext("Wait a minute, then try again. Nothing was saved."),
         )  # fmt: skip
         response["Retry-After"] = str(wait)
         return response

@@ -2,9 +2,33 @@
 on every public page, in the confirmation email and on the sheet, and never
 a cached page in the other language."""
 
+import io
 import re
 
+import pytest
 from django.conf import settings
+from pypdf import PdfReader
+
+from signme.mailing.kinds import render
+from signme.mailing.models import OutboundEmail
+from signme.petitions.models import Consent, Signature, SignatureIntake
+from signme.petitions.signing import take_in
+from tests.conftest import signer_data
+
+WELSH = {"HTTP_ACCEPT_LANGUAGE": "cy"}
+
+
+@pytest.fixture
+def welsh_petition(petition):
+    petition.title_cy = "Achub Canolfannau Plant Norfolk"
+    petition.statement_cy = "gadw pob canolfan blant ar agor"
+    petition.body_cy = "Mae’r canolfannau’n **hanfodol** i deuluoedd."
+    petition.save()
+    return petition
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def html_lang(response) -> str:
@@ -18,6 +42,8 @@ def test_english_by_default_and_welsh_when_the_browser_asks(client, petition):
     welsh = client.get("/petitions/1500/", HTTP_ACCEPT_LANGUAGE="cy-GB,cy;q=0.9,en;q=0.5")
     assert html_lang(welsh) == "cy"
     assert welsh["Content-Language"] == "cy"
+    assert "Llofnodi’r ddeiseb" in welsh.content.decode()
+    assert "Sign the petition" in english.content.decode()
 
 
 def test_a_browser_asking_for_any_english_gets_english(client, petition):
@@ -77,3 +103,195 @@ def test_a_language_switch_to_another_site_goes_home_instead(client, petition):
         HTTP_SEC_FETCH_SITE="same-origin",
     )
     assert response["Location"] == "/"
+
+
+def test_the_welsh_page_has_welsh_labels_and_the_petitions_welsh_text(client, welsh_petition):
+    html = client.get("/petitions/1500/", **WELSH).content.decode()
+    page = text(html)
+    assert "<title>Achub Canolfannau Plant Norfolk – SignMe</title>" in html
+    assert "<h1>Achub Canolfannau Plant Norfolk</h1>" in html
+    assert (
+        "Rydym ni, sydd wedi llofnodi isod, yn deisebu Norfolk County Council i "
+        "gadw pob canolfan blant ar agor" in page
+    )
+    assert "<strong>hanfodol</strong>" in html
+    for label in ("Enw llawn", "Cyfeiriad e-bost", "Cod post", "Sut mae eich manylion"):
+        assert label in page, label
+    assert f"Caiff {welsh_petition.organisation.name} anfon e-bost ataf" in page
+    assert "Full name" not in page
+    # The English page keeps the English text.
+    english = client.get("/petitions/1500/").content.decode()
+    assert "<h1>Stop the Closure of Norfolk Children Centres</h1>" in english
+    assert "Achub" not in english
+
+
+def test_without_welsh_text_a_welsh_reader_gets_the_english_petition(client, petition):
+    html = client.get("/petitions/1500/", **WELSH).content.decode()
+    assert "<h1>Stop the Closure of Norfolk Children Centres</h1>" in html
+    assert "Llofnodi’r ddeiseb" in html
+
+
+def test_an_edit_to_the_petition_reaches_cached_pages_in_both_languages(client, welsh_petition):
+    client.get("/petitions/1500/")
+    client.get("/petitions/1500/", **WELSH)
+    welsh_petition.title_cy = "Teitl newydd"
+    welsh_petition.save()
+    assert "<h1>Teitl newydd</h1>" in client.get("/petitions/1500/", **WELSH).content.decode()
+
+
+def test_welsh_errors_on_the_signing_form(client, petition):
+    response = client.post(
+        "/petitions/1500/sign",
+        {"form_token": "x"},
+        HTTP_SEC_FETCH_SITE="same-origin",
+        **WELSH,
+    )
+    assert response.status_code == 403
+    assert "Mae’r ffurflen hon wedi dod i ben" in response.content.decode()
+    response = client.post(
+        "/petitions/1500/sign",
+        signer_data(petition, name=""),
+        HTTP_SEC_FETCH_SITE="same-origin",
+        **WELSH,
+    )
+    assert response.status_code == 400
+    page = text(response.content.decode())
+    assert "Mae problem wedi codi" in page
+    assert "Rhowch eich enw llawn" in page
+    assert not SignatureIntake.objects.exists()
+
+
+def _sign_in_welsh(client, petition, **extra):
+    response = client.post(
+        "/petitions/1500/sign",
+        signer_data(petition, consent_email="on", **extra),
+        HTTP_SEC_FETCH_SITE="same-origin",
+        **WELSH,
+    )
+    assert response.status_code == 303
+    return response
+
+
+def test_a_welsh_signature_is_stored_in_welsh_with_the_welsh_consent_wording(
+    client, welsh_petition
+):
+    _sign_in_welsh(client, welsh_petition)
+    assert SignatureIntake.objects.get().data["language"] == "cy"
+    take_in()
+    signature = Signature.objects.get(email_canonical="sian.evans@example.org")
+    assert signature.language == "cy"
+    org = welsh_petition.organisation.name
+    wording = dict(Consent.objects.filter(signature=signature).values_list("channel", "wording"))
+    assert wording["email"] == (
+        f"Caiff {org} anfon e-bost ataf am y ddeiseb hon ac ymgyrchoedd cysylltiedig."
+    )
+    assert wording["post"].startswith(f"Caiff {org} ysgrifennu ataf drwy’r post")
+    # What the signer was shown, word for word.
+    page = client.get("/petitions/1500/", **WELSH).content.decode()
+    assert wording["email"] in page
+
+
+def test_an_english_signature_is_stored_in_english(client, petition, sign):
+    sign(consent_email="on")
+    signature = Signature.objects.get(email_canonical="sian.evans@example.org")
+    assert signature.language == "en"
+    assert Consent.objects.get(signature=signature, channel="email").wording.endswith(
+        "may email me about this petition and related campaigns."
+    )
+
+
+def test_a_welsh_signers_confirmation_email_is_in_welsh(client, welsh_petition):
+    _sign_in_welsh(client, welsh_petition)
+    # Another signer on an English page, stored by the same worker round.
+    client.post(
+        "/petitions/1500/sign",
+        signer_data(welsh_petition, email="dai@example.org"),
+        HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    take_in()
+    welsh = render(OutboundEmail.objects.get(to="sian.evans@example.org"))
+    assert welsh.subject == "Cadarnhewch eich llofnod: Achub Canolfannau Plant Norfolk"
+    assert welsh.text.startswith("Annwyl Siân Evans,")
+    assert "Diolch am lofnodi’r ddeiseb" in welsh.text
+    assert "/confirm/" in welsh.text
+    assert '<html lang="cy">' in welsh.html
+    assert "Cadarnhau fy llofnod" in welsh.html
+    english = render(OutboundEmail.objects.get(to="dai@example.org"))
+    assert english.subject.startswith("Confirm your signature: Stop the Closure")
+    assert english.text.startswith("Dear Siân Evans,")
+
+
+def _pdf_text(content: bytes) -> str:
+    return " ".join(PdfReader(io.BytesIO(content)).pages[0].extract_text().split())
+
+
+def test_the_sheet_is_in_welsh_when_asked_for(client, welsh_petition):
+    response = client.get("/petitions/1500/sheet.pdf?lang=cy")
+    assert response.status_code == 200
+    assert 'filename="petition-1500-sheet-cy.pdf"' in response["Content-Disposition"]
+    words = _pdf_text(response.content)
+    assert "Achub Canolfannau Plant Norfolk" in words
+    assert "Rydym ni, sydd wedi llofnodi isod, yn deisebu Norfolk County Council i" in words
+    for label in ("Enw llawn", "Llofnod", "Cysylltwch â mi drwy", "Dim mwy o le?"):
+        assert label in words, label
+    assert "Full name" not in words
+    # The page's language when not asked; English by default.
+    assert "Enw llawn" in _pdf_text(client.get("/petitions/1500/sheet.pdf", **WELSH).content)
+    english = _pdf_text(client.get("/petitions/1500/sheet.pdf").content)
+    assert "Full name" in english
+    assert "Stop the Closure" in english
+    assert "Full name" in _pdf_text(
+        client.get("/petitions/1500/sheet.pdf?lang=en", **WELSH).content
+    )
+
+
+@pytest.fixture
+def org_client(client, organiser, petition):
+    client.force_login(organiser)
+    return client
+
+
+def _edit(petition, **changes) -> dict:
+    return {
+        "title": petition.title,
+        "statement": petition.statement,
+        "target_choice": f"target:{petition.target_id}",
+        "notice_text": petition.current_notice.text,
+        "retention_days": "365",
+        **changes,
+    }
+
+
+def test_the_organiser_gives_the_petition_in_welsh_on_its_form(org_client, petition):
+    form = org_client.get("/organise/petitions/1500/edit").content.decode()
+    assert 'name="title_cy"' in form and 'lang="cy"' in form
+    assert "Title in Welsh (optional)" in form
+    data = _edit(
+        petition,
+        title_cy="Achub y canolfannau",
+        statement_cy="gadw’r canolfannau ar agor",
+        body_cy="Mae **pob** canolfan yn cyfrif.",
+    )
+    response = org_client.post("/organise/petitions/1500/edit", data)
+    assert response.status_code == 303, response.content.decode()[:2000]
+    petition.refresh_from_db()
+    assert petition.title_cy == "Achub y canolfannau"
+    assert petition.body_html_cy == "<p>Mae <strong>pob</strong> canolfan yn cyfrif.</p>\n"
+    org_client.logout()
+    assert (
+        "<h1>Achub y canolfannau</h1>"
+        in org_client.get("/1500", follow=True, **WELSH).content.decode()
+    )
+
+
+def test_half_a_petition_in_welsh_is_refused_and_nothing_changes(org_client, petition):
+    response = org_client.post(
+        "/organise/petitions/1500/edit", _edit(petition, title_cy="Achub y canolfannau")
+    )
+    assert response.status_code == 400
+    assert "Enter what the petition asks for in Welsh too, or leave the Welsh empty" in (
+        response.content.decode()
+    )
+    petition.refresh_from_db()
+    assert petition.title_cy == ""
