@@ -295,3 +295,11 @@ def test_half_a_petition_in_welsh_is_refused_and_nothing_changes(org_client, pet
     )
     petition.refresh_from_db()
     assert petition.title_cy == ""
+
+
+def test_page_not_found_is_in_welsh_and_does_not_repeat_the_address(client, petition):
+    response = client.get("/petitions/99999/", **WELSH)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Heb ddod o hyd i’r dudalen" in html and html_lang(response) == "cy"
+    assert "99999" not in html
