@@ -112,8 +112,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before anything that reads the language (CommonMiddleware
-    # and the views): the choice cookie, then Accept-Language, then English.
-    "django.middleware.locale.LocaleMiddleware",
+    # and the views): ?lang= in the address, then Accept-Language, then English.
+    "signme.lib.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -205,11 +205,6 @@ LANGUAGE_CODE = "en-gb"
 # English keeps its date formats; a browser asking for any English gets it.
 LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# A year: a reader who chose Welsh keeps it. No other cookie is set for
-# readers who are not signed in.
-LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
-LANGUAGE_COOKIE_SAMESITE = "Lax"
-LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = env("SIGNME_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -288,7 +283,6 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if _base.scheme == "https":
     SESSION_COOKIE_SECURE = True
-    LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SIGNME_HSTS_SECONDS", 60 * 60 * 24 * 365)

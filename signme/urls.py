@@ -22,7 +22,6 @@ urlpatterns = [
     ),
     path("petitions/<int:number>/areas.svg", areas.area_chart, name="area_chart"),
     path("confirm/<str:token>", public.confirm, name="confirm"),
-    path("language", public.choose_language, name="set_language"),
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
     path("organise/petitions/<int:number>/", organise.petition_overview, name="organise_petition"),

@@ -223,7 +223,6 @@ def post_data(key: str, world: World) -> dict:
         },
         "paper_assign_scan": {"serial": world.values["serial"]},
         "unsubscribe": {"List-Unsubscribe": "One-Click"},
-        "set_language": {"language": "cy", "next": "/"},
         "your_data": {"email": "someone@example.org"},
         "your_data_stop": {"channels": "all"},
         "your_data_erase": {"confirm": "on"},

@@ -80,8 +80,6 @@ e_petitions_json                          GET  200      200    200    200    200
 e_petitions_json                          POST 405      405    405    405    405    405    405
 area_chart                                GET  200      200    200    200    200    200    200
 area_chart                                POST 405      405    405    405    405    405    405
-set_language                              GET  405      405    405    405    405    405    405
-set_language                              POST 302      302    302    302    302    302    302
 
 # Links emailed to a signer: only the link itself opens them.
 confirm                                   GET  404      200    404    404    404    404    404

@@ -13,15 +13,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
-from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.views.i18n import set_language
 
 from signme.lib.http import (
     client_ip,
@@ -30,7 +29,13 @@ from signme.lib.http import (
     public_cache,
     see_other,
 )
-from signme.lib.language import vary_on_language
+from signme.lib.language import (
+    WELSH,
+    chosen_language,
+    current_language,
+    language_code,
+    vary_on_language,
+)
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
@@ -79,18 +84,6 @@ def _cache(request, response, max_age: int | None = None, *, language: bool = Tr
     if _personal(request):
         return private_no_store(response)
     return public_cache(response, max_age=max_age)
-
-
-@csrf_exempt
-@require_POST
-def choose_language(request):
-    """The language switch on every page: Django's set_language (a cookie,
-    then back to the page), without its CSRF cookie, which would make every
-    public page uncacheable (see sign()). The browser's own headers refuse a
-    post from another site; all a post here can do is choose a language."""
-    if cross_site_post(request):
-        return HttpResponseForbidden("This form was sent from another website.")
-    return vary_on_language(set_language(request))
 
 
 @require_safe
@@ -253,7 +246,10 @@ def sign(request, number: int):
     receive_signature(
         petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))
     )
-    return see_other(reverse("signed", args=[petition.number]))
+    # The form's address carried its page's language (?lang=): the next page
+    # keeps it, whatever the browser asks for.
+    signed_url = reverse("signed", args=[petition.number])
+    return see_other(signed_url + ("?lang=cy" if current_language() == WELSH else ""))
 
 
 @require_safe
@@ -281,6 +277,9 @@ def confirm(request, token: str):
     if signature is None:
         response = render(request, "web/confirm_invalid.html", {"expired": False}, status=404)
         return private_no_store(response)
+    if not chosen_language(request):
+        # In the language they signed in, as their email was.
+        translation.activate(language_code(signature.language))
     petition = signature.petition
     if request.method == "POST" and signature.status == Signature.Status.PENDING:
         confirm_signature(signature)

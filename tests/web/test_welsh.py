@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from signme.mailing.kinds import render
 from signme.mailing.models import OutboundEmail
+from signme.petitions.links import confirm_url
 from signme.petitions.models import Consent, Signature, SignatureIntake
 from signme.petitions.signing import take_in
 from tests.conftest import signer_data
@@ -61,48 +62,69 @@ def test_a_cached_page_is_never_served_in_the_other_language(client, petition):
 
 
 def test_pages_tell_a_shared_cache_what_chose_their_language(client, petition):
-    for url in ("/petitions/1500/", "/petitions/1500/signed", "/"):
-        response = client.get(url)
-        vary = {v.strip() for v in response["Vary"].split(",")}
-        assert {"Accept-Language", "Cookie"} <= vary, url
-    # The same in any language, so a CDN keeps one copy.
-    assert "Cookie" not in client.get("/petitions/1500/count.json").get("Vary", "")
+    for url in ("/petitions/1500/", "/petitions/1500/signed", "/", "/petitions/1500/sheet.pdf"):
+        assert "Accept-Language" in client.get(url)["Vary"], url
+    client.get("/petitions/1500/", **WELSH)
+    cached = client.get("/petitions/1500/", **WELSH)
+    # Nothing more: a proxy shares each page between all readers of a language.
+    assert cached["Vary"] == "Accept-Language"
+    assert cached["Cache-Control"].startswith("public")
 
 
-def test_the_switch_sets_welsh_for_the_next_pages_without_javascript(client, petition):
+def test_the_switch_is_a_link_to_the_same_page_in_the_other_language(client, petition):
     page = client.get("/petitions/1500/").content.decode()
-    assert 'name="language" value="cy" lang="cy"' in page
-    response = client.post(
-        "/language",
-        {"language": "cy", "next": "/petitions/1500/"},
-        HTTP_SEC_FETCH_SITE="same-origin",
+    assert (
+        '<a class="language-switch" href="/petitions/1500/?lang=cy" hreflang="cy" lang="cy">'
+        in page
     )
-    assert response.status_code == 302
-    assert response["Location"] == "/petitions/1500/"
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
-    # The cookie wins over the browser's own language.
-    welsh = client.get("/petitions/1500/", HTTP_ACCEPT_LANGUAGE="en")
+    # The address wins over the browser's own language, both ways.
+    welsh = client.get("/petitions/1500/?lang=cy", HTTP_ACCEPT_LANGUAGE="en")
     assert html_lang(welsh) == "cy"
-    assert 'name="language" value="en-gb" lang="en-GB">English<' in welsh.content.decode()
-    client.post("/language", {"language": "en-gb", "next": "/"}, HTTP_SEC_FETCH_SITE="same-origin")
-    assert html_lang(client.get("/petitions/1500/", HTTP_ACCEPT_LANGUAGE="cy")) == "en-GB"
-
-
-def test_another_website_cannot_switch_a_readers_language(client, petition):
-    response = client.post(
-        "/language", {"language": "cy", "next": "/"}, HTTP_SEC_FETCH_SITE="cross-site"
+    assert 'href="/petitions/1500/?lang=en" hreflang="en-GB" lang="en-GB">English</a>' in (
+        welsh.content.decode()
     )
-    assert response.status_code == 403
-    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert html_lang(client.get("/petitions/1500/?lang=en", **WELSH)) == "en-GB"
+    # Nothing is remembered: no cookie, and the next page follows the browser.
+    assert not welsh.cookies
+    assert html_lang(client.get("/petitions/1500/")) == "en-GB"
 
 
-def test_a_language_switch_to_another_site_goes_home_instead(client, petition):
+def test_a_language_cookie_set_by_hand_is_ignored(client, petition):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "cy"
+    assert html_lang(client.get("/petitions/1500/")) == "en-GB"
+
+
+def test_an_unknown_language_in_the_address_falls_back_to_the_browsers(client, petition):
+    assert html_lang(client.get("/petitions/1500/?lang=fr", **WELSH)) == "cy"
+    assert html_lang(client.get("/petitions/1500/?lang=xx")) == "en-GB"
+
+
+def test_a_reader_who_chose_welsh_stays_in_welsh_through_signing(client, petition):
+    page = client.get("/petitions/1500/?lang=cy", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'action="/petitions/1500/sign?lang=cy"' in page
     response = client.post(
-        "/language",
-        {"language": "cy", "next": "https://evil.example/"},
+        "/petitions/1500/sign?lang=cy",
+        signer_data(petition),
         HTTP_SEC_FETCH_SITE="same-origin",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response["Location"] == "/"
+    assert response["Location"] == "/petitions/1500/signed?lang=cy"
+    signed = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Gwiriwch eich e-bost" in signed
+    assert 'href="/petitions/1500/?lang=cy"' in signed
+    assert SignatureIntake.objects.get().data["language"] == "cy"
+
+
+def test_a_welsh_signer_confirms_in_welsh_whatever_their_browser(client, welsh_petition):
+    _sign_in_welsh(client, welsh_petition)
+    take_in()
+    signature = Signature.objects.get(email_canonical="sian.evans@example.org")
+    url = confirm_url(signature).removeprefix(settings.BASE_URL)
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert html_lang(page) == "cy"
+    assert "Cadarnhau fy llofnod" in page.content.decode()
+    done = client.post(url, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert "Diolch: mae eich llofnod yn cyfrif" in done.content.decode()
 
 
 def test_the_welsh_page_has_welsh_labels_and_the_petitions_welsh_text(client, welsh_petition):
