@@ -441,16 +441,17 @@ def _open_petitions(query: str):
         .order_by("-signature_count", "-number")
     )
     for word in query.split()[:8]:
+        # In either language, whichever the reader searches in.
+        in_text = (
+            Q(title__icontains=word)
+            | Q(statement__icontains=word)
+            | Q(title_cy__icontains=word)
+            | Q(statement_cy__icontains=word)
+        )
         if word.isascii() and word.isdigit() and len(word) <= 9:
-            petitions = petitions.filter(
-                Q(number=int(word)) | Q(title__icontains=word) | Q(statement__icontains=word)
-            )
+            petitions = petitions.filter(Q(number=int(word)) | in_text)
         else:
-            petitions = petitions.filter(
-                Q(title__icontains=word)
-                | Q(statement__icontains=word)
-                | Q(target__name__icontains=word)
-            )
+            petitions = petitions.filter(in_text | Q(target__name__icontains=word))
     return petitions
 
 

@@ -325,3 +325,10 @@ def test_page_not_found_is_in_welsh_and_does_not_repeat_the_address(client, peti
     html = response.content.decode()
     assert "Heb ddod o hyd i’r dudalen" in html and html_lang(response) == "cy"
     assert "99999" not in html
+
+
+def test_the_list_of_petitions_shows_and_finds_the_welsh_titles(client, welsh_petition):
+    html = client.get("/?q=canolfannau", **WELSH).content.decode()
+    assert 'href="/petitions/1500/?lang=cy">Achub Canolfannau Plant Norfolk</a>' in html
+    english = client.get("/?q=canolfannau").content.decode()
+    assert 'href="/petitions/1500/">Stop the Closure of Norfolk Children Centres</a>' in english
