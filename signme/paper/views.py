@@ -139,7 +139,11 @@ def batch(request, number: int, first: int, last: int):
         return private_no_store(render(request, "paper/batch.html", context))
     sheets = sheets.select_related("notice").order_by("sequence")
     notice = sheets[0].notice or petition.current_notice
-    pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
+    # Numbered sheets are typed up with English consent wording (a sheet does
+    # not record its language yet), so they are printed in English, whatever
+    # language the organiser reads SignMe in.
+    with in_language(ENGLISH):
+        pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="sheets-{petition.number}-{first:06d}-{last:06d}.pdf"'

@@ -332,3 +332,13 @@ def test_the_list_of_petitions_shows_and_finds_the_welsh_titles(client, welsh_pe
     assert 'href="/petitions/1500/?lang=cy">Achub Canolfannau Plant Norfolk</a>' in html
     english = client.get("/?q=canolfannau").content.decode()
     assert 'href="/petitions/1500/">Stop the Closure of Norfolk Children Centres</a>' in english
+
+
+def test_numbered_sheets_print_in_english_for_an_organiser_reading_in_welsh(
+    org_client, welsh_petition
+):
+    # They are typed up with the English consent wording (see transcription.py).
+    org_client.post("/organise/petitions/1500/paper/issue", {"count": "1", "issued_to": "Stall"})
+    pdf = org_client.get("/organise/petitions/1500/paper/sheets/1-1/?download=1", **WELSH)
+    words = _pdf_text(pdf.content)
+    assert "Full name" in words and "Enw llawn" not in words
