@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "signme.people",
     "signme.moderation",
     "signme.petitions",
+    "signme.webhooks",
     "signme.geography",
     "signme.mailing",
     "signme.audit",
@@ -249,6 +250,8 @@ SIGN_MIN_SECONDS = float(env("SIGNME_SIGN_MIN_SECONDS", "1") or 0)
 # serves a count from its cache for COUNT_TTL seconds; a request aggregates
 # inline only when the stored count is older than COUNT_STALE_AFTER.
 COUNT_REFRESH = env_int("SIGNME_COUNT_REFRESH", 3)
+# Seconds a webhook receiver has to answer before the attempt counts as failed.
+WEBHOOK_TIMEOUT = env_int("SIGNME_WEBHOOK_TIMEOUT", 10)
 COUNT_TTL = env_int("SIGNME_COUNT_TTL", 3)
 COUNT_STALE_AFTER = env_int("SIGNME_COUNT_STALE_AFTER", 30)
 # Seconds the rendered petition page is reused for visitors without a session.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from signme.mailing import views as demo_outbox
-from signme.web import areas, organise, public, team
+from signme.web import areas, openapi, organise, public, team, webhooks
 
 urlpatterns = [
     # The public contract: printed on paper and in emails, never changed.
@@ -21,6 +21,7 @@ urlpatterns = [
         "petitions/<int:number>/e-petitions.json", areas.e_petitions_json, name="e_petitions_json"
     ),
     path("petitions/<int:number>/areas.svg", areas.area_chart, name="area_chart"),
+    path("api/openapi.json", openapi.openapi_json, name="openapi"),
     path("confirm/<str:token>", public.confirm, name="confirm"),
     # Staff.
     path("organise/", organise.dashboard, name="organise"),
@@ -57,6 +58,12 @@ urlpatterns = [
         "organise/team/<int:organisation>/invitations/<int:pk>/cancel",
         team.team_cancel,
         name="team_cancel",
+    ),
+    path("organise/team/<int:organisation>/webhooks", webhooks.webhooks_page, name="webhooks"),
+    path(
+        "organise/team/<int:organisation>/webhooks/<int:pk>/remove",
+        webhooks.webhook_remove,
+        name="webhook_remove",
     ),
     # The link in an invitation email.
     path("team/join/<str:token>", team.join, name="team_join"),

@@ -52,6 +52,7 @@ from signme.petitions.validity import settle
 from signme.submissions.models import Outcome, Submission
 from signme.submissions.submitting import request_pack
 from signme.web.demo import load_demo
+from signme.webhooks.models import Webhook
 
 ACTORS = ["outsider", "signer", "vol_a", "vol_b", "org_a", "org_b", "super"]
 SIGNER_EMAIL = "sian.evans@example.org"
@@ -177,6 +178,7 @@ PARAMS_BY_KEY = {
     "team_member": lambda w: {"pk": w.values["vol_a_membership"]},
     "team_remove": lambda w: {"pk": w.values["vol_a_membership"]},
     "team_cancel": lambda w: {"pk": w.values["invitation"]},
+    "webhook_remove": lambda w: {"pk": w.values["webhook"]},
     "admin:otp_totp_totpdevice_config": lambda w: {
         "pk": w.admin_objects["otp_totp.totpdevice"].pk
     },
@@ -254,6 +256,7 @@ def post_data(key: str, world: World) -> dict:
         },
         "team_invite": {"email": "new.volunteer@example.org", "role": "volunteer"},
         "team_member": {"petitions": [a.pk]},
+        "webhooks": {"url": "https://crm.example.org/hook"},
     }.get(key, {})
 
 
@@ -440,6 +443,7 @@ def build_world(test_settings, tmp_path) -> World:
         "organisation": org_a.pk,
         "vol_a_membership": vol_a_membership.pk,
         "invitation": invitation.pk,
+        "webhook": Webhook.objects.create(organisation=org_a, url="https://a.example.org/").pk,
         "app_label": "petitions",
         "url": "no-such-page/",
     }

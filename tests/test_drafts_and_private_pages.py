@@ -19,6 +19,8 @@ PUBLIC = {
     "share.png": "/petitions/1500/share.png",
     "widget": "/petitions/1500/widget",
     "badge.svg": "/petitions/1500/badge.svg",
+    "e-petitions.json": "/petitions/1500/e-petitions.json",
+    "areas.svg": "/petitions/1500/areas.svg",
 }
 PRIVATE = "private, no-store"
 

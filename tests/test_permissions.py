@@ -80,6 +80,8 @@ e_petitions_json                          GET  200      200    200    200    200
 e_petitions_json                          POST 405      405    405    405    405    405    405
 area_chart                                GET  200      200    200    200    200    200    200
 area_chart                                POST 405      405    405    405    405    405    405
+openapi                                   GET  200      200    200    200    200    200    200
+openapi                                   POST 405      405    405    405    405    405    405
 
 # Links emailed to a signer: only the link itself opens them.
 confirm                                   GET  404      200    404    404    404    404    404
@@ -110,6 +112,10 @@ team_remove                               GET  login    login  405    405    405
 team_remove                               POST login    login  404    404    303*   404    303*
 team_cancel                               GET  login    login  405    405    405    405    405
 team_cancel                               POST login    login  404    404    303*   404    303*
+webhooks                                  GET  login    login  404    404    200    404    200
+webhooks                                  POST login    login  404    404    303*   404    303*
+webhook_remove                            GET  login    login  405    405    405    405    405
+webhook_remove                            POST login    login  404    404    303*   404    303*
 team_join                                 GET  404      200    404    404    404    404    404
 team_join                                 POST 404      400    404    404    404    404    404
 areas_csv                                 GET  login    login  404    404    200    404    200

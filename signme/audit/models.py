@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
         JOIN = "join", "Joined the team by invitation"
         CHANGE_MEMBER = "change_member", "Changed a team member's petitions"
         REMOVE_MEMBER = "remove_member", "Removed someone from the team"
+        WEBHOOK = "webhook", "Added or removed a webhook"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -21,7 +21,7 @@ from signme.petitions.consent import CHANNELS, consent_wording
 from signme.petitions.counting import forget_counts
 from signme.petitions.forms import clean_text
 from signme.petitions.models import Consent, Sheet, Signature
-from signme.petitions.validity import settle
+from signme.petitions.validity import announce_counted, settle
 
 from .models import RowMark
 
@@ -302,6 +302,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     if superseded is not None:
         Signature.objects.filter(pk=superseded.pk).update(duplicate_of=signature)
     settle(Signature.objects.filter(pk__in=[signature.pk, getattr(superseded, "pk", None)]))
+    announce_counted(Signature.objects.filter(pk=signature.pk))
     # The sheets are printed in English unless asked for in Welsh, and a
     # sheet does not record which: the wording stored is the English one,
     # whatever language the person typing it up reads SignMe in.

@@ -9,6 +9,8 @@ from signme.audit.log import Action
 from signme.lib.emails import canonical_email
 from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Signature
+from signme.webhooks.models import Event
+from signme.webhooks.queue import queue_event
 
 from .contact import current_consents, may_contact
 from .models import Suppression
@@ -63,6 +65,13 @@ def stop_contact(
                 Suppression.Reason.OBJECTED,
                 email=signature.email_canonical,
                 phone=signature.phone,
+            )
+        if stopped:
+            queue_event(
+                Event.SIGNER_OPTED_OUT,
+                organisation.pk,
+                signature.petition_id,
+                signature_id=signature.pk,
             )
     return stopped
 

@@ -9,6 +9,8 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from signme.webhooks.models import Webhook
+
 from .cache import cached_public_petition, keep_public_petition
 from .models import Membership, Organisation, Petition, Target
 
@@ -83,6 +85,11 @@ def team_member(organisation: Organisation, pk: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user"), organisation=organisation, pk=pk
     )
+
+
+def organisation_webhook(organisation: Organisation, pk: int) -> Webhook:
+    """A webhook of this organisation (never another's), or 404."""
+    return get_object_or_404(Webhook, organisation=organisation, pk=pk)
 
 
 def petitions_a_volunteer_may_have(membership: Membership) -> QuerySet[Petition]:

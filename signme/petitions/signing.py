@@ -25,7 +25,7 @@ from signme.mailing.models import OutboundEmail
 
 from .consent import CHANNELS, consent_wording
 from .models import Consent, Petition, Sheet, Signature, SignatureIntake
-from .validity import settle
+from .validity import announce_counted, settle
 
 # A second confirmation email for the same pending signature goes at most
 # this often, however often the form is sent again.
@@ -260,4 +260,5 @@ def confirm(signature: Signature) -> bool:
         )
         if done:
             settle(Signature.objects.filter(pk=signature.pk))
+            announce_counted(Signature.objects.filter(pk=signature.pk))
     return bool(done)

@@ -20,6 +20,8 @@ from django.db.models.functions import Concat, Replace
 from django.db.models.sql import UpdateQuery
 
 from signme.geography.models import AREA_TYPES
+from signme.webhooks.models import Event
+from signme.webhooks.queue import queue_event
 
 from .models import Petition, PostcodeFound, Signature
 
@@ -103,6 +105,16 @@ def settle(signatures: QuerySet) -> int:
     with connections[alias].cursor() as cursor:
         cursor.execute(f"{update} WHERE {pk} IN ({pks})", (*params, *pk_params))
         return cursor.rowcount
+
+
+def announce_counted(signatures: QuerySet) -> None:
+    """After settle() on new signatures: tell the organisation's webhooks of
+    those that count. Call it in settle()'s transaction."""
+    counted = signatures.filter(validity=V.COUNTED).values_list(
+        "pk", "petition__organisation_id", "petition_id"
+    )
+    for pk, organisation_id, petition_id in counted:
+        queue_event(Event.SIGNATURE_COUNTED, organisation_id, petition_id, signature_id=pk)
 
 
 def reason_text(signature: Signature) -> str:

@@ -3,19 +3,23 @@ of the top areas, and the petition in the JSON shape of the UK Parliament
 petitions site, which maps and trackers already read."""
 
 import csv
+from datetime import UTC
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from signme.geography.models import AREA_TYPES, AreaType
-from signme.lib.http import private_no_store, public_cache
+from signme.lib.http import private_no_store
 from signme.petitions.access import public_petition_for, staff_petition
 from signme.petitions.areas import SMALLEST_PUBLIC, Breakdown, breakdown, public_breakdown
 from signme.petitions.counting import get_counts
 from signme.petitions.models import Petition
+
+from .public import _cache
 
 TOP = 10
 
@@ -78,11 +82,18 @@ def area_chart(request, number: int):
     label = AreaType(area_type).label
     title = f"Petition {petition.number}: signatures by {label.lower()}, top {TOP}"
     svg = chart_svg(public_breakdown(petition), area_type, title)
-    return public_cache(HttpResponse(svg, content_type="image/svg+xml"), max_age=60)
+    return _cache(request, HttpResponse(svg, content_type="image/svg+xml"), max_age=60)
 
 
 def _iso(value):
-    return value.isoformat() if value else None
+    """As the Parliament site writes times: UTC, milliseconds, a Z."""
+    if not value:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _date(value):
+    return timezone.localdate(value).isoformat() if value else None
 
 
 _STATES = {"draft": "pending", "open": "open", "closed": "closed"}
@@ -106,6 +117,12 @@ def e_petitions_json(request, number: int):
         "committee_note": None,
         "state": _STATES.get(petition.status, petition.status),
         "signature_count": counts.total,
+        # Only while open, as there.
+        **(
+            {"closing_date": _date(petition.closes_at)}
+            if petition.status == Petition.Status.OPEN
+            else {}
+        ),
         "created_at": _iso(petition.created_at),
         "updated_at": _iso(petition.updated_at),
         "rejected_at": None,
@@ -115,7 +132,7 @@ def e_petitions_json(request, number: int):
         "response_threshold_reached_at": None,
         "government_response_at": None,
         "debate_threshold_reached_at": None,
-        "debate_scheduled_at": None,
+        "debate_scheduled_on": None,
         "scheduled_debate_date": None,
         "debate_outcome_at": None,
         "creator_name": None,
@@ -150,4 +167,4 @@ def e_petitions_json(request, number: int):
             "attributes": attributes,
         },
     }
-    return public_cache(JsonResponse(data), max_age=60)
+    return _cache(request, JsonResponse(data), max_age=60)

@@ -4,6 +4,9 @@
   it up (petitions.signing.confirm).
 - A threshold is reached: the row is recorded, organisers are emailed in the
   same transaction, and the public page shows it at once (below).
+- Webhooks are queued in the transaction of what they tell: a signature
+  counted (petitions.validity.announce_counted), a threshold reached (below),
+  a signer opting out (people.preferences.stop_contact).
 - A person is erased: people.rights.erase_signatures blanks their details,
   drops email queued to them and keeps them suppressed.
 """
@@ -14,6 +17,8 @@ from signme.petitions.counting import record_thresholds, store_counts
 from signme.petitions.models import Petition
 from signme.submissions.emails import tell_organisers_threshold_reached
 from signme.submissions.public import forget_public_status
+from signme.webhooks.models import Event
+from signme.webhooks.queue import queue_event
 
 
 def refresh_counts() -> int:
@@ -32,6 +37,12 @@ def check_thresholds(petition: Petition, counts=None) -> list:
         reached = record_thresholds(petition, counts)
         for r in reached:
             tell_organisers_threshold_reached(r)
+            queue_event(
+                Event.THRESHOLD_REACHED,
+                petition.organisation_id,
+                petition.pk,
+                threshold_id=r.threshold_id,
+            )
     if reached:
         forget_public_status(petition.pk)
     return reached

@@ -39,13 +39,14 @@ from signme.lib.language import (
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
+from signme.paper.sheets import parse_serial
 from signme.petitions.access import public_petition_for
 from signme.petitions.areas import signatures_by_area
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, Day, daily_counts, get_counts
 from signme.petitions.forms import SignForm
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
-from signme.petitions.models import Petition, Signature
+from signme.petitions.models import Petition, Sheet, Signature
 from signme.petitions.signing import confirm as confirm_signature
 from signme.petitions.signing import receive_signature, signature_to_confirm
 from signme.submissions.public import outcome_json, public_status
@@ -165,9 +166,19 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
     return render(request, "web/petition.html", context, status=status)
 
 
+def _issued_sheet(number: int, text: str) -> str:
+    """The serial in a sheet's QR link, if this petition issued that sheet;
+    otherwise none. Anything else in ?sheet= gets the page everyone gets, so
+    made-up values cannot push page after page past the cache."""
+    serial = parse_serial(text[:40])
+    if not serial or not Sheet.objects.filter(petition__number=number, serial=serial).exists():
+        return ""
+    return serial
+
+
 @require_safe
 def petition_page(request, number: int):
-    sheet = request.GET.get("sheet", "")[:20]
+    sheet = _issued_sheet(number, request.GET["sheet"]) if request.GET.get("sheet") else ""
     # The page holds no per-visitor state (see sign()), so any proxy may cache
     # it, and so do we: during a surge most requests are this page, and the
     # HTML for everyone without a staff session is the same for a few seconds.

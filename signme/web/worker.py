@@ -10,8 +10,10 @@ from signme.limits.counters import prune_expired
 from signme.mailing import bulk
 from signme.people.retention import anonymise_due
 from signme.people.rights import expire_requests
+from signme.people.webhooks import webhook_body
 from signme.submissions.submitting import build_queued_submissions
 from signme.updates.campaigns import fan_out
+from signme.webhooks.delivery import deliver_due
 
 from .events import refresh_counts
 
@@ -33,4 +35,5 @@ def jobs() -> list[Job]:
         Job("submission packs", 5, build_queued_submissions),
         Job("retention and expiry", 3600, delete_on_schedule),
         Job("closed rate-limit windows", 300, prune_expired),
+        Job("webhooks", 5, lambda: deliver_due(WORKER_ID, webhook_body)),
     ]

@@ -86,6 +86,18 @@ def test_short_link_redirects_to_the_petition_and_keeps_the_sheet(client, petiti
     assert response["Location"] == "/petitions/1500/?sheet=S1500-0001"
 
 
+def test_a_sheet_s_qr_link_fills_in_its_sheet_and_made_up_sheets_get_the_usual_page(
+    client, petition
+):
+    Sheet.objects.create(petition=petition, serial="S1500-000001")
+    from_sheet = client.get("/petitions/1500/?sheet=s1500-1").content.decode()
+    assert 'value="S1500-000001"' in from_sheet
+    usual = client.get("/petitions/1500/").content
+    for made_up in ["S1500-999999", "S77-000001", "junk\x00", "x" * 500, "S1500-000001&a=1"]:
+        # The page everyone gets, from the cache: no page rendered per value.
+        assert client.get("/petitions/1500/", {"sheet": made_up}).content == usual
+
+
 @pytest.mark.parametrize(
     "name", ["Siân Evans", "Zoë Brontë", "Nguyễn Văn An", "李小龍", "Seán O'Brien"]
 )
