@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-sqlite test-postgres lint format bench clean system-packages
+.PHONY: demo test test-sqlite test-postgres lint format bench clean system-packages messages
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,12 @@ lint: $(BIN)/.installed
 format: $(BIN)/.installed
 	$(BIN)/ruff format signme tests bench
 	$(BIN)/ruff check --fix signme tests bench
+
+# Translators: refresh the Welsh catalogue from the code and compile it (needs
+# GNU gettext); commit both django.po and django.mo, so installing needs neither.
+messages: $(BIN)/.installed
+	cd signme && SIGNME_HOME=../var ../$(BIN)/signme manage makemessages -l cy --no-location --no-obsolete -i "static/*"
+	cd signme && SIGNME_HOME=../var ../$(BIN)/signme manage compilemessages -l cy
 
 # Small sizes by default (a few minutes); e.g. make bench BENCH_ARGS="--full --db sqlite,postgres"
 bench: $(BIN)/.installed system-packages

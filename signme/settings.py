@@ -112,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before anything that reads the language (CommonMiddleware
+    # and the views): ?lang= in the address, then Accept-Language, then English.
+    "signme.lib.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,6 +202,10 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en-gb"
+# English and Welsh: councils and the Senedd in Wales must offer both. British
+# English keeps its date formats; a browser asking for any English gets it.
+LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("SIGNME_TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,15 @@
 from django.conf import settings
 
+from .language import WELSH, current_language
+
 
 def site(request):
-    return {"BASE_URL": settings.BASE_URL, "DEMO": settings.DEMO}
+    # LANG: "cy" or "en". LANG_QUERY keeps a Welsh reader's links in Welsh;
+    # English addresses stay as they were printed.
+    language = current_language()
+    return {
+        "BASE_URL": settings.BASE_URL,
+        "DEMO": settings.DEMO,
+        "LANG": language,
+        "LANG_QUERY": "?lang=cy" if language == WELSH else "",
+    }

@@ -8,10 +8,11 @@ from the top-left corner of an A4 page (y grows downwards, like an image).
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from signme.petitions.consent import CHANNELS, SHEET_LABELS
+from signme.petitions.consent import CHANNELS, sheet_label
 
 PAGE_W, PAGE_H = A4
 MARGIN = 12 * mm
@@ -48,22 +49,22 @@ def columns(target) -> list[Column]:
     ticks = len(CHANNELS) * TICK_W
     free = CONTENT_W - 6 * mm - ticks
     if target.requires_address or target.requires_postcode:
-        label = "Address and postcode" if target.requires_postcode else "Address"
+        label = gettext("Address and postcode") if target.requires_postcode else gettext("Address")
         if not target.requires_address:
-            label = "Postcode"
+            label = gettext("Postcode")
         widths += [
-            ("name", "Full name", free * 0.24),
+            ("name", gettext("Full name"), free * 0.24),
             ("address", label, free * 0.32),
-            ("email", "Email (or phone)", free * 0.24),
-            ("signature", "Signature", free * 0.20),
+            ("email", gettext("Email (or phone)"), free * 0.24),
+            ("signature", gettext("Signature"), free * 0.20),
         ]
     else:
         widths += [
-            ("name", "Full name", free * 0.34),
-            ("email", "Email (or phone)", free * 0.36),
-            ("signature", "Signature", free * 0.30),
+            ("name", gettext("Full name"), free * 0.34),
+            ("email", gettext("Email (or phone)"), free * 0.36),
+            ("signature", gettext("Signature"), free * 0.30),
         ]
-    widths += [(c.value, SHEET_LABELS[c], TICK_W) for c in CHANNELS]
+    widths += [(c.value, sheet_label(c), TICK_W) for c in CHANNELS]
     out, x = [], MARGIN
     for key, label, width in widths:
         out.append(Column(key, label, x, width))

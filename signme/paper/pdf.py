@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from xml.sax.saxutils import escape
 
 import segno
+from django.utils.translation import gettext
 from reportlab.lib.colors import black, white
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -35,20 +36,22 @@ def sheet_url(petition, serial: str | None = None) -> str:
 
 def printer_line(petition) -> str:
     if petition.printer_name:
-        text = f"Printed by {petition.printer_name}"
-        if petition.printer_address.strip():
-            text += f", {_one_line(petition.printer_address)}"
-        return text + "."
-    org = petition.organisation
-    address = _one_line(org.address)
-    return f"Printed by {org.name}" + (f", {address}" if address else "") + "."
+        name, address = petition.printer_name, _one_line(petition.printer_address)
+    else:
+        name, address = petition.organisation.name, _one_line(petition.organisation.address)
+    if address:
+        return gettext("Printed by %(name)s, %(address)s.") % {"name": name, "address": address}
+    return gettext("Printed by %(name)s.") % {"name": name}
 
 
 def imprint_line(petition) -> str:
     if petition.imprint:
         return _one_line(petition.imprint) + "."
     org = petition.organisation
-    return f"Published and promoted by {org.name}, {_one_line(org.address)}."
+    return gettext("Published and promoted by %(name)s, %(address)s.") % {
+        "name": org.name,
+        "address": _one_line(org.address),
+    }
 
 
 def _one_line(text: str) -> str:
@@ -88,20 +91,22 @@ class _Flow:
 
 
 def _body_paragraphs(petition, size: float) -> list:
-    return [_para(p, size) for p in _plain(petition.body)]
+    return [_para(p, size) for p in _plain(petition.shown_body)]
 
 
 def _draw_text(c: Canvas, petition) -> None:
     target = petition.target.name
     flow = _Flow(c, L.MARGIN, L.MARGIN, L.CONTENT_W)
-    flow.draw(_para(petition.title, 15, bold=True), gap=2 * mm)
-    statement = f"We, the undersigned, petition {target} to {petition.statement.strip()}"
-    markup = f"<b>We, the undersigned, petition {escape(target)} to</b> " + escape(
-        petition.statement.strip()
-    )
+    flow.draw(_para(petition.shown_title, 15, bold=True), gap=2 * mm)
+    # The same words as the page; in bold up to the statement.
+    opening = gettext("We, the undersigned, petition %(target)s to") % {"target": target}
+    statement = f"{opening} {petition.shown_statement.strip()}"
+    markup = f"<b>{escape(opening)}</b> " + escape(petition.shown_statement.strip())
     flow.draw(_para(statement, 9.5, markup=markup), gap=2 * mm)
     if petition.return_address.strip():
-        address = f"When complete, please return as soon as possible to: {petition.return_address}"
+        address = gettext("When complete, please return as soon as possible to: %(address)s") % {
+            "address": petition.return_address
+        }
         ret = _para(address, 8.5, bold=True, markup=f"<b>{escape(_one_line(address))}</b>")
     else:
         ret = None
@@ -114,7 +119,11 @@ def _draw_text(c: Canvas, petition) -> None:
             chosen = paras
             break
     else:
-        more = _para(f"Read the full petition at {petition.display_short_url}", 6.5, bold=True)
+        more = _para(
+            gettext("Read the full petition at %(url)s") % {"url": petition.display_short_url},
+            6.5,
+            bold=True,
+        )
         used = flow.height_of(more) + 1.2 * mm
         for p in _body_paragraphs(petition, 6.5):
             h = flow.height_of(p) + 1.2 * mm
@@ -152,7 +161,9 @@ def _draw_table(c: Canvas, petition) -> None:
             continue
         c.drawString(col.x + 1.2 * mm, L.PAGE_H - top - 6 * mm, col.label)
     c.setFont(SANS_BOLD, 6)
-    c.drawCentredString(ticks[0].x + 2 * L.TICK_W, L.PAGE_H - top - 3.5 * mm, "Contact me by")
+    c.drawCentredString(
+        ticks[0].x + 2 * L.TICK_W, L.PAGE_H - top - 3.5 * mm, gettext("Contact me by")
+    )
     c.line(ticks[0].x, L.PAGE_H - top - L.HEADER_H / 2, right, L.PAGE_H - top - L.HEADER_H / 2)
     c.setFont(SANS, 5.5)
     for col in ticks:
@@ -171,15 +182,15 @@ def _draw_table(c: Canvas, petition) -> None:
 
 def _draw_footer(c: Canvas, petition, notice) -> None:
     flow = _Flow(c, L.MARGIN, L.FOOTER_TOP, L.FOOTER_W)
-    room = (
-        f"No more room? Sign online or print more sheets at {petition.display_short_url} "
+    room = gettext(
+        "No more room? Sign online or print more sheets at %(url)s "
         "or scan the QR code on your phone"
-    )
+    ) % {"url": petition.display_short_url}
     flow.draw(_para(room, 8.5, bold=True, markup=f"<b>{escape(room)}</b>"), gap=1.5 * mm)
-    ticks = (
-        f"Tick a box only if you want {petition.organisation.name} to contact you that way. "
+    ticks = gettext(
+        "Tick a box only if you want %(organisation)s to contact you that way. "
         "Leave it empty if not: signing does not sign you up."
-    )
+    ) % {"organisation": petition.organisation.name}
     flow.draw(_para(ticks, 6.5), gap=1.2 * mm)
     imprint = imprint_line(petition) + " " + printer_line(petition)
     flow.draw(_para(imprint, 6.5), gap=1.2 * mm)
@@ -188,7 +199,9 @@ def _draw_footer(c: Canvas, petition, notice) -> None:
             if i == 0:
                 text = f"{text}"
             flow.draw(_para(text, 6, leading=7), gap=0.8 * mm)
-        flow.draw(_para(f"Privacy notice {notice.code}", 6, bold=True), gap=0)
+        flow.draw(
+            _para(gettext("Privacy notice %(code)s") % {"code": notice.code}, 6, bold=True), gap=0
+        )
 
 
 def _draw_static(c: Canvas, petition, notice) -> None:
@@ -231,11 +244,11 @@ def _draw_serial(c: Canvas, serial: str | None) -> None:
         c.drawCentredString(cx, y, serial)
         c.setFont(SANS_BOLD, 7)
         c.drawString(L.PAGE_W - L.MARGIN - 40 * mm, L.PAGE_H - L.MARGIN + 2 * mm,
-                     f"Sheet {serial}")  # fmt: skip
+                     gettext("Sheet %(serial)s") % {"serial": serial})  # fmt: skip
     else:
         c.setFont(SANS, 6.5)
-        c.drawCentredString(cx, y, "Sheet number given")
-        c.drawCentredString(cx, y - 2.6 * mm, "when it is returned")
+        c.drawCentredString(cx, y, gettext("Sheet number given"))
+        c.drawCentredString(cx, y - 2.6 * mm, gettext("when it is returned"))
 
 
 def render_sheets(
@@ -250,9 +263,12 @@ def render_sheets(
         notice = petition.current_notice
     out = io.BytesIO()
     c = Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1)
-    c.setTitle(f"Petition {petition.number}: {petition.title}")
+    c.setTitle(
+        gettext("Petition %(number)s: %(title)s")
+        % {"number": petition.number, "title": petition.shown_title}
+    )
     c.setAuthor(petition.organisation.name)
-    c.setSubject("Petition sheet")
+    c.setSubject(gettext("Petition sheet"))
     c.beginForm("sheet")
     _draw_static(c, petition, notice)
     c.endForm()

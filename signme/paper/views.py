@@ -18,6 +18,7 @@ from django.views.decorators.http import (
 from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.lib.http import private_no_store, public_cache, see_other
+from signme.lib.language import ENGLISH, WELSH, current_language, in_language, vary_on_language
 from signme.petitions.access import is_organiser, public_petition_for, staff_petition
 from signme.petitions.compliance import compliance_warnings
 from signme.petitions.counting import compute_counts
@@ -38,9 +39,17 @@ def sheet_pdf(request, number: int):
     """The "print more sheets" download: no serial, the same for everyone.
     A draft's is for its staff only, to check it before it opens."""
     petition = public_petition_for(request, number)
-    pdf = render_sheets(petition, [None], notice=petition.cached_notice)
+    # ?lang=cy or ?lang=en for a link that must give one language (a council's
+    # Welsh page); otherwise the reader's own.
+    language = request.GET.get("lang")
+    if language not in (ENGLISH, WELSH):
+        language = current_language()
+    with in_language(language):
+        pdf = render_sheets(petition, [None], notice=petition.cached_notice)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="petition-{number}-sheet.pdf"'
+    name = f"petition-{number}-sheet" + ("-cy" if language == WELSH else "")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    vary_on_language(response)
     if petition.status == Petition.Status.DRAFT:
         return private_no_store(response)
     return public_cache(response, max_age=3600)
@@ -130,7 +139,11 @@ def batch(request, number: int, first: int, last: int):
         return private_no_store(render(request, "paper/batch.html", context))
     sheets = sheets.select_related("notice").order_by("sequence")
     notice = sheets[0].notice or petition.current_notice
-    pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
+    # Numbered sheets are typed up with English consent wording (a sheet does
+    # not record its language yet), so they are printed in English, whatever
+    # language the organiser reads SignMe in.
+    with in_language(ENGLISH):
+        pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="sheets-{petition.number}-{first:06d}-{last:06d}.pdf"'

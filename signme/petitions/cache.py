@@ -7,6 +7,7 @@ threshold calls forget_public_petition() (see models.py)."""
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 PUBLIC_TTL = 5
@@ -27,13 +28,14 @@ def keep_public_petition(number: int, petition) -> None:
 
 def forget_public_petition(number: int) -> None:
     _public.pop(number, None)
-    cache.delete(page_cache_key(number))
+    cache.delete_many([page_cache_key(number, "", code) for code, _ in settings.LANGUAGES])
 
 
 def forget_all() -> None:
     _public.clear()
 
 
-def page_cache_key(number: int, sheet: str = "") -> str:
-    """The rendered public page for visitors without a session."""
-    return f"page:{number}:{sheet}"
+def page_cache_key(number: int, sheet: str, language: str) -> str:
+    """The rendered public page for visitors without a session, in one
+    language: a Welsh page is never served to an English reader."""
+    return f"page:{number}:{language}:{sheet}"

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.utils import timezone
 
+from signme.lib.language import in_language
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.models import OutboundEmail
 
@@ -35,12 +36,14 @@ def confirm_signature(row) -> Rendered | None:
     if _link_on_its_way(row):
         return None
     petition = signature.petition
-    return render_templates(
-        "petitions/emails/confirm_signature",
-        {
-            "petition": petition,
-            "organisation": petition.organisation,
-            "name": signature.name,
-            "confirm_url": confirm_url(signature),
-        },
-    )
+    # In the language they signed in, whatever the worker's own.
+    with in_language(signature.language):
+        return render_templates(
+            "petitions/emails/confirm_signature",
+            {
+                "petition": petition,
+                "organisation": petition.organisation,
+                "name": signature.name,
+                "confirm_url": confirm_url(signature),
+            },
+        )

@@ -3,10 +3,13 @@ import unicodedata
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from signme.geography.lookup import FOUND, TERMINATED, areas_of
 from signme.geography.models import Area
 from signme.lib.emails import UndeliverableEmail, canonical_email, check_deliverable
+from signme.lib.language import WELSH, current_language
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 
@@ -27,12 +30,18 @@ _STRAY_JOINER = re.compile(rf"(?:^|\s)[{_JOINERS}]|[{_JOINERS}](?:$|\s)|[{_JOINE
 # cancel tag; tag characters anywhere else are hidden text.
 _FLAG_TAGS = re.compile("\U0001f3f4[\U000e0030-\U000e0039\U000e0061-\U000e007a]+\U000e007f")
 _UNPRINTABLE = {"Cc", "Cf", "Co", "Cs"}
-# What to ask for when nothing that can be seen was typed.
+# What to ask for when nothing that can be seen was typed. Labels are given
+# in English and translated where a message names them.
 _ASK_AGAIN = {
-    "Your name": "Enter your full name",
-    "Your address": "Enter your address",
-    "Your phone number": "Enter a phone number, like 01603 222222",
+    "Your name": _("Enter your full name"),
+    "Your address": _("Enter your address"),
+    "Your phone number": _("Enter a phone number, like 01603 222222"),
 }
+YOUR_NAME, YOUR_ADDRESS, YOUR_PHONE = (
+    gettext_noop("Your name"),
+    gettext_noop("Your address"),
+    gettext_noop("Your phone number"),
+)
 
 
 def _visible_letter_or_digit(ch: str) -> bool:
@@ -47,17 +56,20 @@ def clean_text(value: str, label: str) -> str:
     value = re.sub(r"\s+", " ", value)
     if not value:
         return value
+    named = {"label": gettext(label)}
     if not any(_visible_letter_or_digit(ch) for ch in value):
         raise forms.ValidationError(
-            _ASK_AGAIN.get(label, f"{label} has no letters or numbers that can be read.")
+            _ASK_AGAIN.get(label)
+            or gettext("%(label)s has no letters or numbers that can be read.") % named
         )
+    unprintable = gettext("%(label)s contains characters that cannot be printed.") % named
     if _STRAY_JOINER.search(value):
-        raise forms.ValidationError(f"{label} contains characters that cannot be printed.")
+        raise forms.ValidationError(unprintable)
     rest = _FLAG_TAGS.sub("", value).replace("\u200c", "").replace("\u200d", "")
     if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest):
-        raise forms.ValidationError(f"{label} contains characters that cannot be printed.")
+        raise forms.ValidationError(unprintable)
     if _ANGLE.search(value):
-        raise forms.ValidationError(f"{label} cannot contain < or >.")
+        raise forms.ValidationError(gettext("%(label)s cannot contain < or >.") % named)
     return value
 
 
@@ -69,8 +81,10 @@ def what_to_select(question: str) -> str:
     "Do you live, work or study in Norfolk?" gives "Select yes if you live,
     work or study in Norfolk, or no if you do not"."""
     match = _DO_YOU.match(question)
-    if not match:
-        return "Select yes or no"
+    if not match or current_language() == WELSH:
+        # The question is the target's, in English: turning it round is
+        # English grammar.
+        return gettext("Select yes or no")
     verb, rest = match.group(1).lower(), match.group(2)
     if verb == "are":
         rest = f"are {rest}"
@@ -82,50 +96,53 @@ class SignForm(forms.Form):
     scheme; the consent boxes are always there and always start unticked."""
 
     name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": "Your name must be 200 characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": _("Your name must be 200 characters or fewer"),
         },
     )
     email = forms.CharField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="We email you a link to confirm your signature.",
+        help_text=_("We email you a link to confirm your signature."),
         error_messages={
-            "required": "Enter your email address",
-            "max_length": "Your email address must be 254 characters or fewer",
+            "required": _("Enter your email address"),
+            "max_length": _("Your email address must be 254 characters or fewer"),
         },
     )
     address = forms.CharField(
-        label="Address",
+        label=_("Address"),
         max_length=300,
-        help_text="House number and street, town.",
+        help_text=_("House number and street, town."),
         error_messages={
-            "required": "Enter your address",
-            "max_length": "Your address must be 300 characters or fewer",
+            "required": _("Enter your address"),
+            "max_length": _("Your address must be 300 characters or fewer"),
         },
     )
     postcode = forms.CharField(
-        label="Postcode",
+        label=_("Postcode"),
         max_length=10,
         error_messages={
-            "required": "Enter your postcode",
-            "max_length": "Enter a real postcode, like NR1 2DH",
+            "required": _("Enter your postcode"),
+            "max_length": _("Enter a real postcode, like NR1 2DH"),
         },
     )
     eligible = forms.ChoiceField(
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[("yes", _("Yes")), ("no", _("No"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes or no", "invalid_choice": "Select yes or no"},
+        error_messages={
+            "required": _("Select yes or no"),
+            "invalid_choice": _("Select yes or no"),
+        },
     )
     phone = forms.CharField(
-        label="Phone number (optional)",
+        label=_("Phone number (optional)"),
         max_length=20,
         required=False,
-        help_text="Only needed if you ticked text messages or phone calls above.",
-        error_messages={"max_length": "Enter a phone number of 20 characters or fewer"},
+        help_text=_("Only needed if you ticked text messages or phone calls above."),
+        error_messages={"max_length": _("Enter a phone number of 20 characters or fewer")},
     )
     not_counted_ok = forms.BooleanField(required=False)
     works_or_studies_in_area = forms.BooleanField(required=False)
@@ -144,31 +161,23 @@ class SignForm(forms.Form):
         self.fields["postcode"].required = target.requires_postcode
         if not (target.requires_address or target.requires_postcode):
             # Asked anyway, optionally: posting to someone needs an address.
-            self.fields["address"].label = "Address (optional)"
-            self.fields["postcode"].label = "Postcode (optional)"
+            self.fields["address"].label = gettext("Address (optional)")
+            self.fields["postcode"].label = gettext("Postcode (optional)")
         if target.eligibility_question:
             self.fields["eligible"].label = target.eligibility_question
             self.fields["eligible"].error_messages["required"] = what_to_select(
                 target.eligibility_question
             )
-            self.fields[
-                "not_counted_ok"
-            ].label = (
-                f"Sign anyway, knowing my signature is recorded but not counted for {target.name}"
-            )
+            self.fields["not_counted_ok"].label = self._sign_anyway()
         else:
             del self.fields["eligible"]
             del self.fields["not_counted_ok"]
         if target.eligible_areas:
             self.area_codes = target.eligible_area_codes
-            self.fields[
-                "works_or_studies_in_area"
-            ].label = f"I do not live in {self.area_names()} but I work or study there"
-            self.fields[
-                "outside_area_ok"
-            ].label = (
-                f"Sign anyway, knowing my signature is recorded but not counted for {target.name}"
-            )
+            self.fields["works_or_studies_in_area"].label = gettext(
+                "I do not live in %(areas)s but I work or study there"
+            ) % {"areas": self.area_names()}
+            self.fields["outside_area_ok"].label = self._sign_anyway()
         else:
             del self.fields["works_or_studies_in_area"]
             del self.fields["outside_area_ok"]
@@ -192,14 +201,19 @@ class SignForm(forms.Form):
         self.fields["phone"].widget.input_type = "tel"
         self.fields["postcode"].widget.attrs.update(autocapitalize="characters", size="10")
 
+    def _sign_anyway(self) -> str:
+        return gettext(
+            "Sign anyway, knowing my signature is recorded but not counted for %(target)s"
+        ) % {"target": self.petition.target.name}
+
     def consent_fields(self):
         return [self[f"consent_{c}"] for c in CHANNELS]
 
     def clean_name(self):
-        return clean_text(self.cleaned_data["name"], "Your name")
+        return clean_text(self.cleaned_data["name"], YOUR_NAME)
 
     def clean_address(self):
-        return clean_text(self.cleaned_data["address"], "Your address")
+        return clean_text(self.cleaned_data["address"], YOUR_ADDRESS)
 
     def clean_email(self):
         value = self.cleaned_data["email"].strip()
@@ -210,7 +224,7 @@ class SignForm(forms.Form):
             check_deliverable(value)
         except (forms.ValidationError, UndeliverableEmail):
             raise forms.ValidationError(
-                "Enter an email address in the correct format, like name@example.com"
+                gettext("Enter an email address in the correct format, like name@example.com")
             ) from None
         return value
 
@@ -221,13 +235,15 @@ class SignForm(forms.Form):
         try:
             postcode = normalise_postcode(value)
         except InvalidPostcode:
-            raise forms.ValidationError("Enter a real UK postcode, like NR1 2DH") from None
+            raise forms.ValidationError(
+                gettext("Enter a real UK postcode, like NR1 2DH")
+            ) from None
         return postcode
 
     def clean_phone(self):
-        value = clean_text(self.cleaned_data["phone"], "Your phone number")
+        value = clean_text(self.cleaned_data["phone"], YOUR_PHONE)
         if value and not looks_like_phone(value):
-            raise forms.ValidationError("Enter a phone number, like 01603 222222")
+            raise forms.ValidationError(gettext("Enter a phone number, like 01603 222222"))
         return value
 
     def clean(self):
@@ -235,13 +251,13 @@ class SignForm(forms.Form):
         wants_calls = data.get(f"consent_{Channel.SMS}") or data.get(f"consent_{Channel.PHONE}")
         if wants_calls and not data.get("phone") and "phone" not in self.errors:
             self.add_error(
-                "phone", "Enter a phone number, or untick text messages and phone calls"
+                "phone", gettext("Enter a phone number, or untick text messages and phone calls")
             )
         if data.get("eligible") == "no" and "eligible" not in self.errors:
             self._answered_no(data)
         wants_post = data.get(f"consent_{Channel.POST}")
         if wants_post and not data.get("address") and "address" not in self.errors:
-            self.add_error("address", "Enter your address, or untick post")
+            self.add_error("address", gettext("Enter your address, or untick post"))
         if data.get("email"):
             data["email_canonical"] = canonical_email(data["email"])
         if "postcode" not in self.errors:
@@ -257,7 +273,12 @@ class SignForm(forms.Form):
     def area_names(self) -> str:
         named = dict(Area.objects.filter(code__in=self.area_codes).values_list("code", "name"))
         names = [named.get(code) or code for code in self.area_codes]
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(first)s or %(last)s") % {
+            "first": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
 
     def _check_area(self, data):
         """A postcode outside the scheme's areas is pointed out before signing
@@ -274,9 +295,12 @@ class SignForm(forms.Form):
         target = self.petition.target
         self.add_error(
             "postcode",
-            f"{data['postcode']} is not in {self.area_names()}. Only people who live, work or "
-            f"study there count for {target.name}. Tick the box below if you work or study "
-            f"there, or sign anyway and your signature is recorded but not counted",
+            gettext(
+                "%(postcode)s is not in %(areas)s. Only people who live, work or study there "
+                "count for %(target)s. Tick the box below if you work or study there, or sign "
+                "anyway and your signature is recorded but not counted"
+            )
+            % {"postcode": data["postcode"], "areas": self.area_names(), "target": target.name},
         )
 
     def _answered_no(self, data):
@@ -287,14 +311,18 @@ class SignForm(forms.Form):
         if target.refuse_ineligible:
             self.add_error(
                 "eligible",
-                f"Only people who can answer yes can sign this petition to {target.name}",
+                gettext("Only people who can answer yes can sign this petition to %(target)s")
+                % {"target": target.name},
             )
         elif not data.get("not_counted_ok"):
             self.needs_not_counted_ok = True
             self.add_error(
                 "eligible",
-                f"If you answer no, your signature is recorded but not counted for "
-                f"{target.name}. Change your answer, or tick the box below to sign anyway",
+                gettext(
+                    "If you answer no, your signature is recorded but not counted for "
+                    "%(target)s. Change your answer, or tick the box below to sign anyway"
+                )
+                % {"target": target.name},
             )
 
     needs_not_counted_ok = False

@@ -5,8 +5,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signme.geography.lookup import FOUND, GSS_CODE, TERMINATED, UNKNOWN, split_codes
+from signme.lib.language import ENGLISH, WELSH, current_language
 from signme.lib.markdown import render_markdown
 
 from .cache import forget_public_petition
@@ -184,6 +186,13 @@ class Petition(models.Model):
     )
     body = models.TextField(blank=True, help_text="Markdown.")
     body_html = models.TextField(blank=True, editable=False)
+    # The same in Welsh, for readers who read in Welsh; left empty, they get
+    # the English (see shown_title). Councils and the Senedd in Wales must
+    # take petitions in both.
+    title_cy = models.CharField("Title in Welsh", max_length=200, blank=True, default="")
+    statement_cy = models.TextField("Statement in Welsh", blank=True, default="")
+    body_cy = models.TextField("Why this matters, in Welsh", blank=True, default="")
+    body_html_cy = models.TextField(blank=True, editable=False, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     opens_at = models.DateTimeField(null=True, blank=True)
     closes_at = models.DateTimeField(null=True, blank=True)
@@ -213,11 +222,37 @@ class Petition(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.body_html_cy = render_markdown(self.body_cy)
         super().save(*args, **kwargs)
         forget_public_petition(self.number)
 
     def get_absolute_url(self):
         return reverse("petition", args=[self.number])
+
+    # The text in the language being rendered (a page, an email, a sheet):
+    # the Welsh where there is Welsh, else the English.
+    def _shown(self, english: str, welsh: str) -> str:
+        return welsh if welsh and current_language() == WELSH else english
+
+    @property
+    def shown_title(self) -> str:
+        return self._shown(self.title, self.title_cy)
+
+    @property
+    def shown_statement(self) -> str:
+        return self._shown(self.statement, self.statement_cy)
+
+    @property
+    def shown_body(self) -> str:
+        return self._shown(self.body, self.body_cy)
+
+    @property
+    def shown_body_html(self) -> str:
+        return self._shown(self.body_html, self.body_html_cy)
+
+    @property
+    def has_welsh(self) -> bool:
+        return bool(self.title_cy and self.statement_cy)
 
     @property
     def short_url(self) -> str:
@@ -238,20 +273,21 @@ class Petition(models.Model):
     def closed_reason(self, now=None) -> str:
         now = now or timezone.now()
         if self.status == self.Status.DRAFT or (self.opens_at and now < self.opens_at):
-            return "This petition is not open for signatures yet."
-        return "This petition is closed and no longer accepts signatures."
+            return gettext("This petition is not open for signatures yet.")
+        return gettext("This petition is closed and no longer accepts signatures.")
 
     @property
     def imprint(self) -> str:
         """The Elections Act 2022 imprint, in the order the reference sheet uses."""
         if not self.promoter_name:
             return ""
-        text = f"Published and promoted by {self.promoter_name}"
+        # In the language being rendered: the law accepts an imprint in Welsh.
+        text = gettext("Published and promoted by %(name)s") % {"name": self.promoter_name}
         if self.on_behalf_of:
-            text += f" on behalf of {self.on_behalf_of}"
+            text += gettext(" on behalf of %(name)s") % {"name": self.on_behalf_of}
         addresses = {self.promoter_address.strip(), self.on_behalf_of_address.strip()} - {""}
         if len(addresses) == 1 and self.on_behalf_of:
-            text += f", all at {addresses.pop()}"
+            text += gettext(", all at %(address)s") % {"address": addresses.pop()}
         else:
             if self.promoter_address:
                 text += f", {self.promoter_address.strip()}"
@@ -484,6 +520,13 @@ class Signature(models.Model):
     # The signer said they work or study in the petition's area though their
     # postcode lies outside it (validity.py).
     works_or_studies_in_area = models.BooleanField(default=False, db_default=False)
+    # The language they signed in: their confirmation email is in it.
+    language = models.CharField(
+        max_length=5,
+        choices=[(ENGLISH, "English"), (WELSH, "Welsh")],
+        default=ENGLISH,
+        db_default=ENGLISH,
+    )
     notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="signatures")
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL

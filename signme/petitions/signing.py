@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from signme.geography.lookup import areas_of
 from signme.lib.fastinsert import FastInsert
+from signme.lib.language import ENGLISH, current_language, in_language
 from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
 
@@ -103,6 +104,9 @@ def receive_signature(
     if "areas" in data:  # placed by the form when it checked the area
         kept["areas"] = data["areas"]
     kept["notice"] = petition.cached_notice.pk
+    # The language of the page they signed on: their consents are worded in
+    # it and their email is written in it.
+    kept["language"] = current_language()
     _insert_intake.insert(
         [
             {
@@ -170,6 +174,9 @@ def store_online_signature(
     signed_at = received_at or now
     notice_id = data.get("notice") or petition.cached_notice.pk
     consents = set(data.get("consents", ()))
+    language = data.get("language") or ENGLISH
+    with in_language(language):
+        wording = {c: consent_wording(c, petition.organisation.name) for c in CHANNELS}
     with transaction.atomic():
         inserted = _insert_signature.insert(
             [
@@ -189,6 +196,7 @@ def store_online_signature(
                     "flagged": flagged,
                     "client_ip": client_ip,
                     "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
+                    "language": language,
                     **areas,
                 }
             ],
@@ -202,7 +210,7 @@ def store_online_signature(
                     "organisation": petition.organisation_id,
                     "channel": channel,
                     "given": channel in consents,
-                    "wording": consent_wording(channel, petition.organisation.name),
+                    "wording": wording[channel],
                     "notice": notice_id,
                     "mechanism": Consent.Mechanism.WEB,
                     "created_at": signed_at,

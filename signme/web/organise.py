@@ -86,6 +86,12 @@ def petition_overview(request, number: int):
 # The petition form's sections, in order: (heading, hint, field names).
 SECTIONS = [
     ("The petition", "", ["organisation", "number", "title", "statement", "body", "goal"]),
+    (
+        "In Welsh",
+        "Optional. Readers who choose Welsh see this text, and Welsh sheets carry it. "
+        "Councils and the Senedd in Wales take petitions in Welsh and English.",
+        ["title_cy", "statement_cy", "body_cy"],
+    ),
     ("Who is petitioned", "", ["target_choice"]),
     (
         "Privacy notice",

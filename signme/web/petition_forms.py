@@ -50,6 +50,9 @@ class PetitionForm(forms.ModelForm):
             "title",
             "statement",
             "body",
+            "title_cy",
+            "statement_cy",
+            "body_cy",
             "goal",
             "return_address",
             "promoter_name",
@@ -66,6 +69,9 @@ class PetitionForm(forms.ModelForm):
             "title": "Title",
             "statement": "What the petition asks for",
             "body": "More about the petition",
+            "title_cy": "Title in Welsh (optional)",
+            "statement_cy": "What the petition asks for, in Welsh (optional)",
+            "body_cy": "More about the petition, in Welsh (optional)",
             "goal": "Your goal (optional)",
             "return_address": "Where paper sheets go back to",
             "promoter_name": "Promoter's name",
@@ -84,10 +90,17 @@ class PetitionForm(forms.ModelForm):
             "goal": "A number of signatures, shown on the public page with the target's "
             "thresholds.",
             "promoter_name": "The imprint the law asks for on printed material.",
+            "statement_cy": "Completes “Rydym ni, sydd wedi llofnodi isod, yn deisebu’r corff "
+            "i …”.",
+            "body_cy": "Markdown, as above. Left empty, Welsh readers see the English.",
         }
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 10}),
+            # lang: the browser's spelling check and a screen reader use Welsh.
+            "title_cy": forms.TextInput(attrs={"lang": "cy"}),
+            "statement_cy": forms.Textarea(attrs={"rows": 3, "lang": "cy"}),
+            "body_cy": forms.Textarea(attrs={"rows": 10, "lang": "cy"}),
             "return_address": forms.Textarea(attrs={"rows": 3}),
             "promoter_address": forms.Textarea(attrs={"rows": 3}),
             "on_behalf_of_address": forms.Textarea(attrs={"rows": 3}),
@@ -152,6 +165,19 @@ class PetitionForm(forms.ModelForm):
         ):
             raise forms.ValidationError("Choose one of the bodies listed")
         return value
+
+    def clean(self):
+        data = super().clean()
+        # Half a petition in Welsh would be a page in two languages at once.
+        title_cy, statement_cy = data.get("title_cy"), data.get("statement_cy")
+        if (data.get("body_cy") or statement_cy) and not title_cy:
+            self.add_error("title_cy", "Enter the title in Welsh too, or leave the Welsh empty")
+        if (data.get("body_cy") or title_cy) and not statement_cy:
+            self.add_error(
+                "statement_cy",
+                "Enter what the petition asks for in Welsh too, or leave the Welsh empty",
+            )
+        return data
 
     def clean_goal(self):
         goal = self.cleaned_data["goal"]

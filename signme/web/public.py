@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -28,6 +28,13 @@ from signme.lib.http import (
     private_no_store,
     public_cache,
     see_other,
+)
+from signme.lib.language import (
+    WELSH,
+    chosen_language,
+    current_language,
+    language_code,
+    vary_on_language,
 )
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
@@ -70,7 +77,11 @@ def _personal(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def _cache(request, response, max_age: int | None = None):
+def _cache(request, response, max_age: int | None = None, *, language: bool = True):
+    """`language`: the response is in the reader's language (a page, the
+    badge); JSON, QR codes and images are the same in both."""
+    if language:
+        vary_on_language(response)
     if _personal(request):
         return private_no_store(response)
     return public_cache(response, max_age=max_age)
@@ -82,7 +93,7 @@ def short_link(request, number: int):
     url = reverse("petition", args=[petition.number])
     if request.META.get("QUERY_STRING"):
         url += "?" + request.META["QUERY_STRING"]
-    return _cache(request, redirect(url, permanent=False), max_age=3600)
+    return _cache(request, redirect(url, permanent=False), max_age=3600, language=False)
 
 
 def _steps(petition: Petition, counts: Counts, reached: dict | None = None) -> list[dict]:
@@ -172,9 +183,9 @@ def petition_page(request, number: int):
     # it, and so do we: during a surge most requests are this page, and the
     # HTML for everyone without a staff session is the same for a few seconds.
     shared = not _personal(request)
-    key = page_cache_key(number, sheet)
+    key = page_cache_key(number, sheet, get_language())
     if shared and (html := cache.get(key)) is not None:
-        return public_cache(HttpResponse(html))
+        return _cache(request, HttpResponse(html))
     petition = public_petition_for(request, number)
     form = SignForm(
         petition=petition,
@@ -207,8 +218,10 @@ def sign(request, number: int):
     petition = public_petition_for(request, number)
     if cross_site_post(request):
         return _error(
-            request, petition, 403, "This form was sent from another website",
-            "For your safety we only accept signatures sent from this petition's own page.",
+            request, petition, 403, gettext("This form was sent from another website"),
+            gettext(
+                "For your safety we only accept signatures sent from this petition's own page."
+            ),
         )  # fmt: skip
     try:
         # A token from another petition's page is as good as none.
@@ -218,16 +231,16 @@ def sign(request, number: int):
         token_ok, age = False, None
     if not token_ok:
         return _error(
-            request, petition, 403, "This form has expired",
-            "Go back to the petition, reload the page and sign again. Nothing was saved.",
+            request, petition, 403, gettext("This form has expired"),
+            gettext("Go back to the petition, reload the page and sign again. Nothing was saved."),
         )  # fmt: skip
     if not petition.is_accepting():
-        return _error(request, petition, 403, "Not accepting signatures",
+        return _error(request, petition, 403, gettext("Not accepting signatures"),
                       petition.closed_reason())  # fmt: skip
     if wait := rate_limited("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
         response = _error(
-            request, petition, 429, "Too many signatures from your network",
-            "Wait a minute, then try again. Nothing was saved.",
+            request, petition, 429, gettext("Too many signatures from your network"),
+            gettext("Wait a minute, then try again. Nothing was saved."),
         )  # fmt: skip
         response["Retry-After"] = str(wait)
         return response
@@ -244,7 +257,10 @@ def sign(request, number: int):
     receive_signature(
         petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))
     )
-    return see_other(reverse("signed", args=[petition.number]))
+    # The form's address carried its page's language (?lang=): the next page
+    # keeps it, whatever the browser asks for.
+    signed_url = reverse("signed", args=[petition.number])
+    return see_other(signed_url + ("?lang=cy" if current_language() == WELSH else ""))
 
 
 @require_safe
@@ -272,6 +288,9 @@ def confirm(request, token: str):
     if signature is None:
         response = render(request, "web/confirm_invalid.html", {"expired": False}, status=404)
         return private_no_store(response)
+    if not chosen_language(request):
+        # In the language they signed in, as their email was.
+        translation.activate(language_code(signature.language))
     petition = signature.petition
     if request.method == "POST" and signature.status == Signature.Status.PENDING:
         confirm_signature(signature)
@@ -303,7 +322,7 @@ def count_json(request, number: int):
         "progress": {k: progress.get(k) for k in ("next", "remaining", "percent")},
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data))
+    return _cache(request, JsonResponse(data), language=False)
 
 
 @require_safe
@@ -339,14 +358,14 @@ def petition_json(request, number: int):
         "signatures_by_area": signatures_by_area(petition),
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data))
+    return _cache(request, JsonResponse(data), language=False)
 
 
 @require_safe
 def qr(request, number: int):
     petition = public_petition_for(request, number)
     response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
-    return _cache(request, response, max_age=86400)
+    return _cache(request, response, max_age=86400, language=False)
 
 
 @require_safe
@@ -361,7 +380,8 @@ def share_image(request, number: int):
     if png is None:
         png = share_png(petition, total)
         cache.set(key, png, SHARE_IMAGE_TTL)
-    return _cache(request, HttpResponse(png, content_type="image/png"), max_age=600)
+    response = HttpResponse(png, content_type="image/png")
+    return _cache(request, response, max_age=600, language=False)
 
 
 def _embeddable(view):
@@ -432,16 +452,17 @@ def _open_petitions(query: str):
         .order_by("-signature_count", "-number")
     )
     for word in query.split()[:8]:
+        # In either language, whichever the reader searches in.
+        in_text = (
+            Q(title__icontains=word)
+            | Q(statement__icontains=word)
+            | Q(title_cy__icontains=word)
+            | Q(statement_cy__icontains=word)
+        )
         if word.isascii() and word.isdigit() and len(word) <= 9:
-            petitions = petitions.filter(
-                Q(number=int(word)) | Q(title__icontains=word) | Q(statement__icontains=word)
-            )
+            petitions = petitions.filter(Q(number=int(word)) | in_text)
         else:
-            petitions = petitions.filter(
-                Q(title__icontains=word)
-                | Q(statement__icontains=word)
-                | Q(target__name__icontains=word)
-            )
+            petitions = petitions.filter(in_text | Q(target__name__icontains=word))
     return petitions
 
 

@@ -8,7 +8,7 @@
   var el = document.querySelector("[data-count]");
   if (!el || !window.fetch) return;
   var url = el.getAttribute("data-count-url");
-  var fmt = new Intl.NumberFormat("en-GB");
+  var fmt = new Intl.NumberFormat(document.documentElement.lang || "en-GB");
   function set(selector, value) {
     var node = document.querySelector(selector);
     if (node && typeof value === "number") node.textContent = fmt.format(value);
@@ -23,7 +23,12 @@
         set("[data-count-online]", data.online);
         set("[data-count-paper]", data.paper);
         var word = document.querySelector("[data-count-word]");
-        if (word) word.textContent = data.signature_count === 1 ? "signature" : "signatures";
+        // The page's own words, in its language (Welsh has one form here).
+        if (word) {
+          word.textContent = word.getAttribute(
+            data.signature_count === 1 ? "data-word-one" : "data-word-other"
+          );
+        }
         var total = data.signature_count;
         document.querySelectorAll("[data-step]").forEach(function (step) {
           var goal = Number(step.getAttribute("data-step"));
