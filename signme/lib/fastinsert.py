@@ -45,9 +45,14 @@ class FastInsert:
         return row
 
     def insert(
-        self, rows: Iterable[Mapping], returning: bool = False, skip_conflicts: bool = False
-    ) -> list[int]:
-        """Insert rows in one statement; with returning=True, their ids in order.
+        self,
+        rows: Iterable[Mapping],
+        returning: bool | tuple[str, ...] = False,
+        skip_conflicts: bool = False,
+    ) -> list:
+        """Insert rows in one statement; with returning=True, their ids in order,
+        with returning=(column, …), a tuple of those columns for each row
+        inserted (in no promised order: match them by their columns).
         skip_conflicts leaves out rows that break a unique constraint (they are
         then missing from the ids) instead of raising IntegrityError: no
         savepoint, no extra round trips."""
@@ -61,6 +66,9 @@ class FastInsert:
             sql += " ON CONFLICT DO NOTHING"
         params = [p for values in rows for p in self._row(values, connection)]
         with connection.cursor() as cursor:
+            if isinstance(returning, tuple):
+                cursor.execute(sql + f" RETURNING {', '.join(map(qn, returning))}", params)
+                return [tuple(r) for r in cursor.fetchall()]
             if returning:
                 cursor.execute(sql + f" RETURNING {qn(self.model._meta.pk.column)}", params)
                 return [r[0] for r in cursor.fetchall()]
