@@ -24,7 +24,7 @@ from signme.lib.emails import delivery_address
 
 from .kinds import render
 from .models import OutboundEmail
-from .smtp import CommitDeclined
+from .smtp import BatchStopped, CommitDeclined
 from .smtp import EmailBackend as CommittingBackend
 
 log = logging.getLogger(__name__)
@@ -189,9 +189,11 @@ class _MarkSent:
 
 
 def deliver_batch(
-    worker_id: str | None = None, limit: int = 100, rate: float | None = None
+    worker_id: str | None = None, limit: int = 100, rate: float | None = None, backend=None
 ) -> int:
-    """Send one batch over one SMTP connection. Returns how many were sent."""
+    """Send one batch over one SMTP connection. Returns how many were sent.
+    A worker passes its own `backend` to keep the connection open between
+    batches; without one, a connection is opened and closed for this batch."""
     worker_id = worker_id or uuid.uuid4().hex
     rate = settings.EMAIL_RATE if rate is None else rate
     # A claimed batch must be sent well within the claim's lease.
@@ -199,15 +201,29 @@ def deliver_batch(
     rows = claim_batch(worker_id, limit, bulk_limit)
     if not rows:
         return 0
-    backend = get_connection()
+    passed = backend is not None
+    backend = backend or get_connection()
+    # File and memory backends write a file per opening: closed after each batch.
+    kept_open = passed and isinstance(backend, CommittingBackend)
     try:
-        backend.open()
+        if isinstance(backend, CommittingBackend):
+            backend.ensure_open()
+        else:
+            backend.open()
     except _CONNECTION_ERRORS as e:
         log.warning("mail server unreachable, %d emails wait: %s", len(rows), type(e).__name__)
         _release(rows, worker_id, f"connection: {type(e).__name__}")
         return 0
     sent = 0
     try:
+        if isinstance(backend, CommittingBackend):
+            # Confirmations pipelined; bulk emails one by one, at the rate set.
+            sent, stopped = _deliver_pipelined(backend, [r for r in rows if not r.bulk], worker_id)
+            rows = [r for r in rows if r.bulk]
+            if stopped is not None:
+                if isinstance(stopped, _CONNECTION_ERRORS):
+                    _release(rows, worker_id, f"connection: {type(stopped).__name__}")
+                return sent
         for i, row in enumerate(rows):
             mark_sent = _MarkSent(row, worker_id)
             try:
@@ -220,11 +236,61 @@ def deliver_batch(
                 break
             sent += mark_sent.done
     finally:
-        try:
-            backend.close()
-        except Exception:  # noqa: BLE001 - a dead connection cannot be closed cleanly
-            pass
+        if not kept_open:
+            try:
+                backend.close()
+            except Exception:  # noqa: BLE001 - a dead connection cannot be closed cleanly
+                pass
     return sent
+
+
+def _deliver_pipelined(
+    backend: CommittingBackend, rows: list[OutboundEmail], worker_id: str
+) -> tuple[int, Exception | None]:
+    """Send claimed rows as one pipelined batch, each marked sent before its
+    final dot. Returns how many were sent, and what stopped the batch early
+    (a lost connection or claim), if anything did."""
+    ready = []
+    for row in rows:
+        try:
+            msg = build_message(row, backend)
+        except Exception as e:  # noqa: BLE001 - one bad row must not stop the queue
+            log.exception("could not build email %s", row.pk)
+            _release([row], worker_id, f"error: {type(e).__name__}")
+            continue
+        if msg is None:
+            _close_unwanted(row, worker_id)
+            continue
+        ready.append((row, msg, _MarkSent(row, worker_id)))
+    if not ready:
+        return 0, None
+    stopped = None
+    try:
+        outcomes = backend.send_pipelined([(msg, mark_sent) for _, msg, mark_sent in ready])
+    except BatchStopped as e:
+        outcomes, stopped = e.outcomes, e.cause
+    sent = 0
+    for (row, _, mark_sent), outcome in zip(ready, outcomes, strict=False):
+        if outcome is None:
+            sent += mark_sent.done
+            continue
+        if not isinstance(outcome, _REFUSED):
+            log.warning("could not send email %s: %s", row.pk, type(outcome).__name__)
+        mark_sent.undo()
+        kind = "refused" if isinstance(outcome, _REFUSED) else "error"
+        _release([row], worker_id, f"{kind}: {type(outcome).__name__}")
+    rest = ready[len(outcomes) :]
+    if stopped is None or not rest:
+        return sent, stopped
+    if isinstance(stopped, CommitDeclined):
+        log.warning("lost the claim on email %s; leaving it to the other worker", rest[0][0].pk)
+    elif isinstance(stopped, _CONNECTION_ERRORS):
+        sent += _connection_lost([row for row, _, _ in rest], worker_id, rest[0][2], stopped)
+    else:  # the commit itself failed, e.g. the database went away
+        log.error("could not mark email %s sent: %s", rest[0][0].pk, type(stopped).__name__)
+        rest[0][2].undo()
+        _release([row for row, _, _ in rest], worker_id, f"error: {type(stopped).__name__}")
+    return sent, stopped
 
 
 def _deliver(backend, row: OutboundEmail, mark_sent: _MarkSent, rate: float):
