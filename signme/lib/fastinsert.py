@@ -14,6 +14,20 @@ from collections.abc import Iterable, Mapping
 from django.db import connections
 from django.db.models.expressions import DatabaseDefault
 
+_TEXT, _INT = (str, type(None)), (int, type(None))
+# The Python types a field's value goes to the database as, unchanged.
+_PASSED_AS_IS = {
+    "CharField": _TEXT,
+    "TextField": _TEXT,
+    "EmailField": _TEXT,
+    "BooleanField": (bool, type(None)),
+    "IntegerField": _INT,
+    "BigIntegerField": _INT,
+    "PositiveIntegerField": _INT,
+    "PositiveSmallIntegerField": _INT,
+    "SmallIntegerField": _INT,
+}
+
 
 class FastInsert:
     def __init__(self, model, using: str = "default"):
@@ -24,6 +38,14 @@ class FastInsert:
         ]
         self._names = {f.name: f for f in self.fields} | {f.attname: f for f in self.fields}
         self.table = model._meta.db_table
+        # Fields whose str, int, bool or None value goes to the database as it
+        # is: get_db_prep_save on every one of them was a third of the time
+        # of a batch of signatures.
+        self._as_is = {
+            f.name: _INT if f.is_relation else _PASSED_AS_IS[f.get_internal_type()]
+            for f in self.fields
+            if f.is_relation or f.get_internal_type() in _PASSED_AS_IS
+        }
 
     def _row(self, values: Mapping, connection) -> list:
         unknown = set(values) - set(self._names)
@@ -41,7 +63,10 @@ class FastInsert:
                     value = f.db_default  # a plain value: this insert names every column
             if hasattr(value, "pk"):  # a model instance given for a foreign key
                 value = value.pk
-            row.append(f.get_db_prep_save(value, connection))
+            if type(value) in self._as_is.get(f.name, ()):
+                row.append(value)
+            else:
+                row.append(f.get_db_prep_save(value, connection))
         return row
 
     def insert(
