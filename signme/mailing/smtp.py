@@ -14,7 +14,8 @@ send_pipelined() keeps that promise for a batch over one connection, where
 the server offers PIPELINING (RFC 2920): one message's final dot goes out in
 the same write as the next message's MAIL, RCPT and DATA, so a message costs
 one round trip instead of four. smtplib has no pipelining (each command waits
-for its reply), hence the few lines that write commands themselves.
+for its reply), hence the few lines that write commands themselves. (How
+durable the outbox's commit is on PostgreSQL: outbox._commits_not_waiting_for_disk.)
 """
 
 import re
