@@ -85,11 +85,22 @@ class FastInsert:
         rows = list(rows)
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
-        one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES " + ", ".join([one] * len(rows))
+        prepared = [self._row(values, connection) for values in rows]
+        if connection.vendor == "postgresql" and len(rows) > 1:
+            # One array per column: a short statement whatever the number of
+            # rows, where a VALUES list of 500 rows had the driver scan 12,000
+            # placeholders, each time anew.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in self.fields)
+            sql = f"INSERT INTO {qn(self.table)} ({columns}) SELECT * FROM unnest({arrays})"
+            params = [list(column) for column in zip(*prepared, strict=True)]
+        else:
+            one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES " + ", ".join(
+                [one] * len(rows)
+            )
+            params = [p for row in prepared for p in row]
         if skip_conflicts:
             sql += " ON CONFLICT DO NOTHING"
-        params = [p for values in rows for p in self._row(values, connection)]
         with connection.cursor() as cursor:
             if isinstance(returning, tuple):
                 cursor.execute(sql + f" RETURNING {', '.join(map(qn, returning))}", params)
