@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -59,23 +59,28 @@ def claim_batch(
     (at most `bulk_limit` of those), so a signer's confirmation never waits
     behind an update to 100,000 people."""
     now = timezone.now()
-    ids = list(
-        _claimable(now, False).order_by("send_after", "id").values_list("id", flat=True)[:limit]
-    )
-    room = limit - len(ids)
-    if bulk_limit is not None:
-        room = min(room, bulk_limit)
-    if room > 0:
-        ids += list(
-            _claimable(now, True).order_by("send_after", "id").values_list("id", flat=True)[:room]
-        )
-    if not ids:
-        return []
-    # The conditional UPDATE is the claim: of two workers racing for a row,
-    # only one sees its WHERE still true.
-    OutboundEmail.objects.filter(id__in=ids, sent_at=None).filter(
-        Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
-    ).update(claimed_by=worker_id, claimed_at=now)
+
+    def due(bulk: bool, n: int) -> list[int]:
+        # On PostgreSQL each worker passes over the rows another is claiming
+        # (SKIP LOCKED), so several workers claim different batches at once
+        # instead of racing for the same one; SQLite has one writer anyway.
+        rows = _claimable(now, bulk).select_for_update(skip_locked=True)
+        return list(rows.order_by("send_after", "id").values_list("id", flat=True)[:n])
+
+    with transaction.atomic():
+        ids = due(False, limit)
+        room = limit - len(ids)
+        if bulk_limit is not None:
+            room = min(room, bulk_limit)
+        if room > 0:
+            ids += due(True, room)
+        if not ids:
+            return []
+        # The conditional UPDATE is the claim: of two workers racing for a
+        # row, only one sees its WHERE still true.
+        OutboundEmail.objects.filter(id__in=ids, sent_at=None).filter(
+            Q(claimed_at=None) | Q(claimed_at__lt=now - claim_timeout())
+        ).update(claimed_by=worker_id, claimed_at=now)
     return list(
         OutboundEmail.objects.filter(id__in=ids, claimed_by=worker_id, sent_at=None)
         # What a confirmation shows: one query for the batch, not three an email.
