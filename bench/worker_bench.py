@@ -18,6 +18,7 @@ dropped and made afresh (never point it at real data)."""
 import argparse
 import collections
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -149,6 +150,7 @@ def main() -> int:
     finally:
         sink.send_signal(signal.SIGTERM)
         sink.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
 
