@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-sqlite test-postgres lint format bench clean system-packages messages
+.PHONY: demo test test-sqlite test-postgres lint format bench surge clean system-packages messages
 
 $(BIN)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ messages: $(BIN)/.installed
 # Small sizes by default (a few minutes); e.g. make bench BENCH_ARGS="--full --db sqlite,postgres"
 bench: $(BIN)/.installed system-packages
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# A surge replayed on a cluster on loopback (nginx, app servers, PostgreSQL,
+# Redis, workers, an SMTP sink): three minutes. E.g. make surge SURGE_ARGS="--peak 600"
+surge: $(BIN)/.installed system-packages
+	$(BIN)/python bench/surge.py $(SURGE_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -70,6 +70,15 @@ BENCHMARKS = [
         docs="docs/bench-email.md",
     ),
     Benchmark(
+        name="worker",
+        script="worker_bench.py",
+        measures="the worker storing received signatures and sending confirmations",
+        small=["--signatures", "2000", "--workers", "1"],
+        full=["--signatures", "20000", "--workers", "1,2"],
+        docs="docs/benchmarks.md, section Storing and confirming",
+        own_databases=True,
+    ),
+    Benchmark(
         name="sign-timing",
         script="sign_timing.py",
         measures="whether signing again takes a different time from signing first",

@@ -14,6 +14,20 @@ from collections.abc import Iterable, Mapping
 from django.db import connections
 from django.db.models.expressions import DatabaseDefault
 
+_TEXT, _INT = (str, type(None)), (int, type(None))
+# The Python types a field's value goes to the database as, unchanged.
+_PASSED_AS_IS = {
+    "CharField": _TEXT,
+    "TextField": _TEXT,
+    "EmailField": _TEXT,
+    "BooleanField": (bool, type(None)),
+    "IntegerField": _INT,
+    "BigIntegerField": _INT,
+    "PositiveIntegerField": _INT,
+    "PositiveSmallIntegerField": _INT,
+    "SmallIntegerField": _INT,
+}
+
 
 class FastInsert:
     def __init__(self, model, using: str = "default"):
@@ -24,6 +38,14 @@ class FastInsert:
         ]
         self._names = {f.name: f for f in self.fields} | {f.attname: f for f in self.fields}
         self.table = model._meta.db_table
+        # Fields whose str, int, bool or None value goes to the database as it
+        # is: get_db_prep_save on every one of them was a third of the time
+        # of a batch of signatures.
+        self._as_is = {
+            f.name: _INT if f.is_relation else _PASSED_AS_IS[f.get_internal_type()]
+            for f in self.fields
+            if f.is_relation or f.get_internal_type() in _PASSED_AS_IS
+        }
 
     def _row(self, values: Mapping, connection) -> list:
         unknown = set(values) - set(self._names)
@@ -41,13 +63,21 @@ class FastInsert:
                     value = f.db_default  # a plain value: this insert names every column
             if hasattr(value, "pk"):  # a model instance given for a foreign key
                 value = value.pk
-            row.append(f.get_db_prep_save(value, connection))
+            if type(value) in self._as_is.get(f.name, ()):
+                row.append(value)
+            else:
+                row.append(f.get_db_prep_save(value, connection))
         return row
 
     def insert(
-        self, rows: Iterable[Mapping], returning: bool = False, skip_conflicts: bool = False
-    ) -> list[int]:
-        """Insert rows in one statement; with returning=True, their ids in order.
+        self,
+        rows: Iterable[Mapping],
+        returning: bool | tuple[str, ...] = False,
+        skip_conflicts: bool = False,
+    ) -> list:
+        """Insert rows in one statement; with returning=True, their ids in order,
+        with returning=(column, …), a tuple of those columns for each row
+        inserted (in no promised order: match them by their columns).
         skip_conflicts leaves out rows that break a unique constraint (they are
         then missing from the ids) instead of raising IntegrityError: no
         savepoint, no extra round trips."""
@@ -55,12 +85,26 @@ class FastInsert:
         rows = list(rows)
         qn = connection.ops.quote_name
         columns = ", ".join(qn(f.column) for f in self.fields)
-        one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES " + ", ".join([one] * len(rows))
+        prepared = [self._row(values, connection) for values in rows]
+        if connection.vendor == "postgresql" and len(rows) > 1:
+            # One array per column: a short statement whatever the number of
+            # rows, where a VALUES list of 500 rows had the driver scan 12,000
+            # placeholders, each time anew.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in self.fields)
+            sql = f"INSERT INTO {qn(self.table)} ({columns}) SELECT * FROM unnest({arrays})"
+            params = [list(column) for column in zip(*prepared, strict=True)]
+        else:
+            one = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = f"INSERT INTO {qn(self.table)} ({columns}) VALUES " + ", ".join(
+                [one] * len(rows)
+            )
+            params = [p for row in prepared for p in row]
         if skip_conflicts:
             sql += " ON CONFLICT DO NOTHING"
-        params = [p for values in rows for p in self._row(values, connection)]
         with connection.cursor() as cursor:
+            if isinstance(returning, tuple):
+                cursor.execute(sql + f" RETURNING {', '.join(map(qn, returning))}", params)
+                return [tuple(r) for r in cursor.fetchall()]
             if returning:
                 cursor.execute(sql + f" RETURNING {qn(self.model._meta.pk.column)}", params)
                 return [r[0] for r in cursor.fetchall()]

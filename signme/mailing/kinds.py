@@ -60,6 +60,20 @@ def renderers() -> Mapping[str, Renderer]:
     return import_string(settings.EMAIL_RENDERERS)
 
 
+def prepare(rows) -> None:
+    """Let each kind's renderer look up what a batch of rows needs in one
+    query instead of one per row: a renderer with a `prepare` attribute gets
+    its rows first (it may set attributes on them that it then reads)."""
+    by_kind: dict[str, list] = {}
+    for row in rows:
+        if not row.subject:
+            by_kind.setdefault(row.kind, []).append(row)
+    for kind, rows_of_kind in by_kind.items():
+        hook = getattr(renderers().get(kind), "prepare", None)
+        if hook is not None:
+            hook(rows_of_kind)
+
+
 def render(row) -> Rendered | None:
     """Render a queued row; None means the email should no longer be sent
     (its signer was erased, say). Rows rendered when queued carry their

@@ -12,17 +12,25 @@ from .models import Signature
 from .signing import RESEND_AFTER
 
 
-def _link_on_its_way(row) -> bool:
-    """Another confirmation for this signature was queued before this one and
-    is still waiting, or went less than RESEND_AFTER ago: this one would be
-    the second link in a row."""
-    others = OutboundEmail.objects.filter(
-        signature_id=row.signature_id, kind=EmailKind.CONFIRM_SIGNATURE
-    ).exclude(pk=row.pk)
-    waiting = Q(pk__lt=row.pk, sent_at=None, failed_at=None)
+def _links_on_their_way(rows) -> None:
+    """For each row, whether another confirmation for its signature was
+    queued before it and is still waiting, or went less than RESEND_AFTER
+    ago: this one would be the second link in a row. One query for a batch."""
+    waiting = Q(sent_at=None, failed_at=None)
     # Rows closed unsent carry no message id.
     sent_lately = Q(sent_at__gte=timezone.now() - RESEND_AFTER) & ~Q(message_id="")
-    return others.filter(waiting | sent_lately).exists()
+    others: dict[int, list] = {}
+    for signature_id, pk, sent_at in OutboundEmail.objects.filter(
+        waiting | sent_lately,
+        signature_id__in={row.signature_id for row in rows},
+        kind=EmailKind.CONFIRM_SIGNATURE,
+    ).values_list("signature_id", "pk", "sent_at"):
+        others.setdefault(signature_id, []).append((pk, sent_at))
+    for row in rows:
+        row.link_on_its_way = any(
+            pk != row.pk and (sent_at is not None or pk < row.pk)
+            for pk, sent_at in others.get(row.signature_id, ())
+        )
 
 
 def confirm_signature(row) -> Rendered | None:
@@ -33,7 +41,9 @@ def confirm_signature(row) -> Rendered | None:
     signature = row.signature
     if signature is None or signature.erased_at or signature.status != Signature.Status.PENDING:
         return None
-    if _link_on_its_way(row):
+    if not hasattr(row, "link_on_its_way"):
+        _links_on_their_way([row])
+    if row.link_on_its_way:
         return None
     petition = signature.petition
     # In the language they signed in, whatever the worker's own.
@@ -47,3 +57,6 @@ def confirm_signature(row) -> Rendered | None:
                 "confirm_url": confirm_url(signature),
             },
         )
+
+
+confirm_signature.prepare = _links_on_their_way

@@ -12,7 +12,8 @@ writes the same one row either way; only the worker, which nobody waits for,
 finds that the address signed before (and it decides, when the email would be
 sent, whether there is anything to send: see emails.confirm_signature)."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -32,59 +33,47 @@ from .validity import announce_counted, settle
 RESEND_AFTER = timedelta(minutes=10)
 
 
-class _RowsOfSignature(FastInsert):
-    """FastInsert's prepared row written as INSERT … SELECT from a signature:
-    rows are added only for the signature `where` finds, so one statement
-    serves a signature just stored and one stored before (or none).
+class _EmailsForSignatures(FastInsert):
+    """FastInsert's prepared row written as INSERT … SELECT: one row for each
+    (petition, canonical email) given whose signature is pending or
+    verified, the signature's id and address copied from it. So one
+    statement queues the emails of signatures just stored and of ones stored
+    before, whichever holds the address."""
 
-    `from_signature` maps fields to the signature's column they copy;
-    `varying` names the fields whose value differs between rows, which come
-    from a VALUES list; every other field is the same in each row."""
+    from_signature = {"signature": "id", "to": "email", "petition": "petition_id"}
 
-    def __init__(self, model, from_signature: dict[str, str], varying: tuple[str, ...] = ()):
-        super().__init__(model)
-        self.from_signature = from_signature
-        self.varying = varying
-
-    def insert_from(self, rows: list[dict], where: str, params: list) -> None:
+    def insert_for(self, keys: list[tuple[int, str]], constants: dict) -> None:
+        if not keys:
+            return
         connection = connections[self.using]
         qn = connection.ops.quote_name
-        prepared = [self._row(values, connection) for values in rows]
-        select, constants, varying = [], [], []
+        prepared = self._row(constants, connection)
+        select, params = [], []
         for i, f in enumerate(self.fields):
             if f.name in self.from_signature:
                 select.append(f"s.{qn(self.from_signature[f.name])}")
-            elif f.name in self.varying:
-                varying.append(i)
-                select.append(f"v.column{len(varying)}")
             else:
                 select.append("%s")
-                constants.append(prepared[0][i])
+                params.append(prepared[i])
         sql = (
             f"INSERT INTO {qn(self.table)} ({', '.join(qn(f.column) for f in self.fields)}) "
-            f"SELECT {', '.join(select)} FROM {qn(Signature._meta.db_table)} AS s"
+            f"SELECT {', '.join(select)} FROM {qn(Signature._meta.db_table)} AS s, "
+            f"(VALUES {', '.join(['(%s, %s)'] * len(keys))}) AS v"
+            " WHERE s.petition_id = v.column1 AND s.email_canonical = v.column2"
+            " AND s.status IN (%s, %s) AND s.email_canonical <> ''"
         )
-        values = []
-        if varying:
-            one = "(" + ", ".join(["%s"] * len(varying)) + ")"
-            sql += f", (VALUES {', '.join([one] * len(rows))}) AS v"
-            values = [row[i] for row in prepared for i in varying]
+        params += [value for key in keys for value in key]
+        params += [Signature.Status.PENDING.value, Signature.Status.VERIFIED.value]
         with connection.cursor() as cursor:
-            cursor.execute(f"{sql} WHERE {where}", [*constants, *values, *params])
+            cursor.execute(sql, params)
 
 
-_insert_signature = FastInsert(Signature)
-# The consents of the signature this request stored, if it stored one.
-_insert_consents = _RowsOfSignature(
-    Consent, {"signature": "id"}, varying=("channel", "given", "wording")
-)
-# One confirmation email for whichever signature holds the address: the new
-# one, or the one that signed before (the worker then decides whether to send).
-_insert_email = _RowsOfSignature(OutboundEmail, {"signature": "id", "to": "email"})
-_SIGNATURE_OF = (
-    "s.petition_id = %s AND s.email_canonical = %s AND s.status IN (%s, %s)"
-    " AND s.email_canonical <> ''"
-)
+_insert_signatures = FastInsert(Signature)
+_insert_consents = FastInsert(Consent)
+# One confirmation email per form, for whichever signature holds the address:
+# the new one, or the one that signed before (the worker then decides
+# whether to send).
+_insert_emails = _EmailsForSignatures(OutboundEmail)
 
 
 # What the intake keeps of the form: nothing else is stored.
@@ -135,30 +124,83 @@ def take_in(limit: int = 500) -> int:
         petitions = Petition.objects.select_related("organisation").in_bulk(
             {row.petition_id for row in rows}
         )
-        for row in rows:
-            store_online_signature(
-                petitions[row.petition_id],
-                row.data,
-                flagged=row.flagged,
-                client_ip=row.client_ip,
-                received_at=row.received_at,
-            )
+        store_online_signatures(
+            [
+                Received(
+                    petitions[row.petition_id],
+                    row.data,
+                    flagged=row.flagged,
+                    client_ip=row.client_ip,
+                    received_at=row.received_at,
+                )
+                for row in rows
+            ]
+        )
         SignatureIntake.objects.filter(pk__in=[row.pk for row in rows]).delete()
     return len(rows)
 
 
-def store_online_signature(
-    petition: Petition,
-    data: dict,
-    *,
-    flagged: str = "",
-    client_ip: str | None = None,
-    received_at=None,
-) -> int | None:
-    """Store a pending signature, its consents and its confirmation email,
-    and return its id. Someone who has already signed is not stored again
-    (None): their email is queued all the same, and becomes a fresh link if
-    they never used the first one."""
+@dataclass
+class Received:
+    """One signature form to store, as the intake kept it."""
+
+    petition: Petition
+    data: dict
+    flagged: str = ""
+    client_ip: str | None = None
+    received_at: datetime | None = None
+
+
+def store_online_signature(petition: Petition, data: dict, **received) -> int | None:
+    """store_online_signatures for one form; its signature's id, or None."""
+    return store_online_signatures([Received(petition, data, **received)])[0]
+
+
+def store_online_signatures(batch: list[Received]) -> list[int | None]:
+    """Store pending signatures, their consents and their confirmation
+    emails, and return their ids in order. Someone who has already signed is
+    not stored again (None): their email is queued all the same, and becomes
+    a fresh link if they never used the first one.
+
+    Three statements whatever the size of the batch (the signatures, their
+    consents, the emails): a surge's intake is stored in a few multi-row
+    INSERTs, not three per signature."""
+    now = timezone.now()
+    signatures, consents, keys = [], [], []
+    first = {}  # (petition, email) -> the index of its first form in this batch
+    for i, item in enumerate(batch):
+        key = (item.petition.pk, item.data["email_canonical"])
+        keys.append(key)
+        if key in first:  # signed twice in one batch: a repeat, as if later
+            continue
+        first[key] = i
+        signatures.append(_signature_row(item, now))
+    with transaction.atomic():
+        stored = dict.fromkeys(first)
+        if signatures:
+            # skip_conflicts: the one-signature-per-email constraint.
+            inserted = _insert_signatures.insert(
+                signatures, returning=("id", "petition_id", "email_canonical"), skip_conflicts=True
+            )
+            for sid, petition_id, email in inserted:
+                stored[(petition_id, email)] = sid
+        for key, i in first.items():
+            if stored[key] is not None:
+                consents += _consent_rows(batch[i], stored[key], signatures_notice(batch[i]), now)
+        if consents:
+            _insert_consents.insert(consents)
+        _insert_emails.insert_for(
+            keys, {"kind": EmailKind.CONFIRM_SIGNATURE.value, "created_at": now, "send_after": now}
+        )
+    return [stored[key] if first[key] == i else None for i, key in enumerate(keys)]
+
+
+def signatures_notice(item: Received) -> int:
+    return item.data.get("notice") or item.petition.cached_notice.pk
+
+
+def _signature_row(item: Received, now) -> dict:
+    data, petition = item.data, item.petition
     sheet_id = None
     if data.get("sheet"):
         sheet_id = (
@@ -170,74 +212,45 @@ def store_online_signature(
     # The form placed the postcode when it checked the area (one lookup by
     # primary key); only a caller without the form looks it up here.
     areas = data["areas"] if "areas" in data else areas_of(data.get("postcode", ""))
-    now = timezone.now()
-    signed_at = received_at or now
-    notice_id = data.get("notice") or petition.cached_notice.pk
-    consents = set(data.get("consents", ()))
-    language = data.get("language") or ENGLISH
-    with in_language(language):
-        wording = {c: consent_wording(c, petition.organisation.name) for c in CHANNELS}
-    with transaction.atomic():
-        inserted = _insert_signature.insert(
-            [
-                {
-                    "petition": petition.pk,
-                    "name": data["name"],
-                    "email": data["email"],
-                    "email_canonical": data["email_canonical"],
-                    "address": data.get("address", ""),
-                    "postcode": data.get("postcode", ""),
-                    "phone": data.get("phone", ""),
-                    "eligible": None if eligible is None else eligible == "yes",
-                    "source": Signature.Source.WEB,
-                    "sheet": sheet_id,
-                    "notice": notice_id,
-                    "created_at": signed_at,
-                    "flagged": flagged,
-                    "client_ip": client_ip,
-                    "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
-                    "language": language,
-                    **areas,
-                }
-            ],
-            returning=True,
-            skip_conflicts=True,  # the one-signature-per-email constraint
-        )
-        signature_id = inserted[0] if inserted else None
-        _insert_consents.insert_from(
-            [
-                {
-                    "organisation": petition.organisation_id,
-                    "channel": channel,
-                    "given": channel in consents,
-                    "wording": wording[channel],
-                    "notice": notice_id,
-                    "mechanism": Consent.Mechanism.WEB,
-                    "created_at": signed_at,
-                }
-                for channel in CHANNELS
-            ],
-            "s.id = %s",
-            [signature_id],
-        )
-        _insert_email.insert_from(
-            [
-                {
-                    "kind": EmailKind.CONFIRM_SIGNATURE.value,
-                    "petition": petition.pk,
-                    "created_at": now,
-                    "send_after": now,
-                }
-            ],
-            _SIGNATURE_OF,
-            [
-                petition.pk,
-                data["email_canonical"],
-                Signature.Status.PENDING.value,
-                Signature.Status.VERIFIED.value,
-            ],
-        )
-    return signature_id
+    return {
+        "petition": petition.pk,
+        "name": data["name"],
+        "email": data["email"],
+        "email_canonical": data["email_canonical"],
+        "address": data.get("address", ""),
+        "postcode": data.get("postcode", ""),
+        "phone": data.get("phone", ""),
+        "eligible": None if eligible is None else eligible == "yes",
+        "source": Signature.Source.WEB,
+        "sheet": sheet_id,
+        "notice": signatures_notice(item),
+        "created_at": item.received_at or now,
+        "flagged": item.flagged,
+        "client_ip": item.client_ip,
+        "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
+        "language": data.get("language") or ENGLISH,
+        **areas,
+    }
+
+
+def _consent_rows(item: Received, signature_id: int, notice_id: int, now) -> list[dict]:
+    given = set(item.data.get("consents", ()))
+    # Worded in the language the signer read them in.
+    with in_language(item.data.get("language") or ENGLISH):
+        wording = {c: consent_wording(c, item.petition.organisation.name) for c in CHANNELS}
+    return [
+        {
+            "signature": signature_id,
+            "organisation": item.petition.organisation_id,
+            "channel": channel,
+            "given": channel in given,
+            "wording": wording[channel],
+            "notice": notice_id,
+            "mechanism": Consent.Mechanism.WEB,
+            "created_at": item.received_at or now,
+        }
+        for channel in CHANNELS
+    ]
 
 
 def signature_to_confirm(signature_id: int) -> Signature | None:

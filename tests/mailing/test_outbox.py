@@ -3,6 +3,8 @@
 import re
 import threading
 
+from django.db import connections
+
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import claim_batch, deliver_all, deliver_batch, queue_email
 from signme.petitions.links import read_confirm_token
@@ -76,3 +78,29 @@ def test_a_refused_recipient_does_not_hold_up_the_others(petition, smtp, setting
     assert {m["Subject"] for m in smtp.mailbox.wait_for(2)} == {"one", "three"}
     refused = OutboundEmail.objects.get(subject="two")
     assert refused.sent_at is None and refused.attempts == 1 and "refused" in refused.last_error
+
+
+def test_several_workers_sending_at_once_send_each_email_exactly_once(
+    transactional_db, petition, smtp
+):
+    for i in range(60):
+        queue_email("custom", f"p{i}@example.org", subject=f"s{i}", text="t")
+    sent = {}
+
+    def work(name):
+        try:
+            sent[name] = 0
+            while n := deliver_batch(name, limit=7):
+                sent[name] += n
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(sent.values()) == 60
+    received = smtp.mailbox.wait_for(60)
+    assert sorted(m["Subject"] for m in received) == sorted(f"s{i}" for i in range(60))
+    assert not OutboundEmail.objects.filter(sent_at=None).exists()

@@ -27,6 +27,9 @@ class Recording:
         self.hang_up_after_data = False
         self.on_rcpt = self.on_data = None
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        return await self.inner.handle_EHLO(server, session, envelope, hostname, responses)
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if address.startswith("banned"):
             return "553 5.7.1 Sender not allowed"
@@ -255,3 +258,21 @@ def test_an_email_whose_claim_another_worker_took_over_is_not_sent(
     assert row.claimed_by == "w2" and row.sent_at is None and row.attempts == 0
     assert server.mailbox.received() == []
     assert ACCEPTED not in server.handler.events
+
+
+def test_a_batch_is_pipelined_with_each_commit_before_its_final_dot(server):
+    commits = [Commit(server) for _ in range(3)]
+    batch = [message(subject="one"), message(to="refused@example.org"), message(subject="three")]
+    writes = []
+    with EmailBackend() as backend:
+        send = backend.connection.send
+        backend.connection.send = lambda data: (writes.append(data), send(data))[1]
+        outcomes = backend.send_pipelined(list(zip(batch, commits, strict=True)))
+    assert outcomes[0] is None and outcomes[2] is None
+    assert isinstance(outcomes[1], smtplib.SMTPRecipientsRefused)
+    assert [c.calls for c in commits] == [1, 0, 1]
+    assert [commits[0].messages_at_server, commits[2].messages_at_server] == [0, 1]
+    assert [m["Subject"] for m in server.mailbox.wait_for(2)] == ["one", "three"]
+    # One message's final dot and the next one's envelope left in one write.
+    grouped = [w for w in writes if isinstance(w, bytes) and w.startswith(b".\r\nMAIL FROM:")]
+    assert grouped and grouped[0].endswith(b"DATA\r\n")

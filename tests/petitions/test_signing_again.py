@@ -153,3 +153,19 @@ def test_erasing_a_signer_removes_the_emails_queued_by_signing_again(sign):
     sign()
     erase_signatures(Signature.objects.all(), reason=None)
     assert not OutboundEmail.objects.exists()
+
+
+def test_one_batch_with_the_same_address_twice_stores_the_first_and_queues_two_emails(sign):
+    sign(email="twice@example.org", consent_email="on", worker=False)
+    sign(email="other@example.org", worker=False)
+    sign(email="Twice@example.org", name="Someone Else", worker=False)
+    assert take_in() == 3  # one batch: three multi-row statements
+    assert sorted(Signature.objects.values_list("email", "name")) == [
+        ("other@example.org", "Siân Evans"),
+        ("twice@example.org", "Siân Evans"),
+    ]
+    first = Signature.objects.get(email="twice@example.org")
+    assert first.consents.get(channel="email").given  # the first form's answers
+    assert Consent.objects.count() == 8
+    assert OutboundEmail.objects.filter(to="twice@example.org", signature=first).count() == 2
+    assert OutboundEmail.objects.filter(to="other@example.org").count() == 1
