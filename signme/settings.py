@@ -252,6 +252,9 @@ SIGN_MIN_SECONDS = float(env("SIGNME_SIGN_MIN_SECONDS", "1") or 0)
 COUNT_REFRESH = env_int("SIGNME_COUNT_REFRESH", 3)
 # Seconds a webhook receiver has to answer before the attempt counts as failed.
 WEBHOOK_TIMEOUT = env_int("SIGNME_WEBHOOK_TIMEOUT", 10)
+# Webhooks to this machine or a private network: refused except in the demo
+# (where a receiver on the same machine is how one tries them out).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("SIGNME_WEBHOOKS_ALLOW_PRIVATE", DEMO)
 COUNT_TTL = env_int("SIGNME_COUNT_TTL", 3)
 COUNT_STALE_AFTER = env_int("SIGNME_COUNT_STALE_AFTER", 30)
 # Seconds the rendered petition page is reused for visitors without a session.

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from signme.audit.log import Action, record
 from signme.lib.http import private_no_store, see_other
 from signme.petitions.access import organisation_run_by, organisation_webhook
-from signme.webhooks.delivery import SIGNATURE_HEADER
+from signme.webhooks.delivery import SIGNATURE_HEADER, inside_network
 from signme.webhooks.models import Delivery, Event, Webhook, new_secret
 
 RECENT = 20
@@ -45,6 +45,11 @@ class WebhookForm(forms.Form):
         url = self.cleaned_data["url"]
         if not url.lower().startswith(("https://", "http://")):
             raise forms.ValidationError(self.fields["url"].error_messages["invalid"])
+        if inside_network(url):
+            raise forms.ValidationError(
+                "Enter an address on the public internet: SignMe does not send events to "
+                "this machine or a private network"
+            )
         return url
 
 

@@ -7,9 +7,12 @@ redirects are not followed (a POST turned into a GET would lose the body)."""
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
@@ -62,6 +65,22 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirects)
 
 
+def inside_network(url: str) -> bool:
+    """Whether the address's host is this machine or on a private network.
+    Webhooks go to the public internet only, unless WEBHOOKS_ALLOW_PRIVATE:
+    a server that trusts its neighbours must not take orders from an
+    organiser's form. A host that cannot be resolved is not known to be
+    inside (sending to it then fails on its own)."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE:
+        return False
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return False
+    return any(not ipaddress.ip_address(info[4][0].split("%")[0]).is_global for info in found)
+
+
 def _post(url: str, body: bytes, headers: dict) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
@@ -82,6 +101,9 @@ def _attempt(delivery: Delivery, body_for: Callable[[Delivery], dict]) -> bool:
     }
     status, error = None, ""
     try:
+        # Checked again at each try: the name may point elsewhere by now.
+        if inside_network(delivery.webhook.url):
+            raise ValueError("the address is on a private network or this machine")
         status = _post(delivery.webhook.url, body, headers)
     except (OSError, ValueError) as exc:  # refused, timed out, unresolvable
         error = str(exc)[:300] or exc.__class__.__name__

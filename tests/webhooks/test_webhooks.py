@@ -56,6 +56,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.fixture(autouse=True)
+def _receivers_on_this_machine(settings):
+    # The test receiver listens on loopback; production refuses such
+    # addresses (test_an_address_inside_the_network_is_refused_…).
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+
+
 @pytest.fixture
 def receiver():
     server = Receiver()
@@ -235,3 +242,26 @@ def test_after_the_last_try_it_is_given_up_and_not_sent_again(hook, receiver, si
     assert delivery.failed_at is not None and delivery.last_error == "HTTP 503"
     Delivery.objects.update(send_after=timezone.now() - timedelta(days=1))
     assert send() == 0 and len(receiver.received) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8000/hook", "https://10.1.2.3/hook", "http://[::1]/", "http://localhost/"],
+)
+def test_an_address_inside_the_network_is_refused_at_once_and_at_each_try(
+    client, organiser, petition, receiver, signer, settings, url
+):
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    client.force_login(organiser)
+    before = AuditEvent.objects.count()
+    response = client.post(f"/organise/team/{petition.organisation.pk}/webhooks", {"url": url})
+    assert response.status_code == 400
+    assert "Enter an address on the public internet" in response.content.decode()
+    assert not Webhook.objects.exists() and AuditEvent.objects.count() == before
+    # One stored before the rule (or whose name now points inside) is not sent to.
+    Webhook.objects.create(organisation=petition.organisation, url=receiver.url, secret=SECRET)
+    signer()
+    assert send() == 0
+    assert receiver.received == []
+    delivery = Delivery.objects.get()
+    assert delivery.delivered_at is None and "private network" in delivery.last_error
