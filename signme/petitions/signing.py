@@ -77,7 +77,7 @@ _insert_emails = _EmailsForSignatures(OutboundEmail)
 
 
 # What the intake keeps of the form: nothing else is stored.
-_KEPT = ("name", "email", "email_canonical", "address", "postcode", "phone", "eligible", "sheet")
+_KEPT = ("name", "email", "email_canonical", "address", "postcode", "phone", "sheet")
 _insert_intake = FastInsert(SignatureIntake)
 
 
@@ -149,11 +149,6 @@ class Received:
     flagged: str = ""
     client_ip: str | None = None
     received_at: datetime | None = None
-
-
-def store_online_signature(petition: Petition, data: dict, **received) -> int | None:
-    """store_online_signatures for one form; its signature's id, or None."""
-    return store_online_signatures([Received(petition, data, **received)])[0]
 
 
 def store_online_signatures(batch: list[Received]) -> list[int | None]:
