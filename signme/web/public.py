@@ -468,7 +468,10 @@ def _open_petitions(query: str):
 
 @require_safe
 def home(request):
-    query = " ".join(request.GET.get("q", "").split())[:100]
+    # Only printable characters reach the database: PostgreSQL refuses a NUL
+    # in text, and no title holds a control character to find.
+    typed = "".join(ch for ch in request.GET.get("q", "") if ch.isprintable() or ch.isspace())
+    query = " ".join(typed.split())[:100]
     paginator = Paginator(_open_petitions(query), HOME_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "paginator": paginator}

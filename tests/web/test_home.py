@@ -68,6 +68,10 @@ def test_the_list_costs_the_same_queries_for_one_petition_or_thirty(client, peti
         ("nothing like it", []),
         ("99999999999999999999", []),  # no number that big; no error either
         ("%_'\"<b>", []),
+        # A NUL or other control character is dropped, not sent to the database
+        # (PostgreSQL refuses a NUL in text).
+        ("foot\x00path", ["Mend the Holt footpath"]),
+        ("\x00holt\x07", ["Mend the Holt footpath"]),
     ],
 )
 def test_the_search_finds_open_petitions_by_title_target_or_number(client, petition, q, found):
