@@ -10,7 +10,7 @@ import shutil
 import socket
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,9 +43,8 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "liv
 
 # Tests that share something costly to start keep to one test process under
 # `--dist loadgroup` (the Makefile's): each process that runs a browser test
-# launches Chromium and a live server, and each that runs a demo-command test
-# migrates a SIGNME_HOME of its own for them.
-SHARED_COSTS = {"browser": "browser", "migrated_home": "demo"}
+# launches Chromium and a live server.
+SHARED_COSTS = {"browser": "browser"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -140,6 +139,17 @@ def _template_lock(config):
         lock.write(run)
 
 
+class _NoMigrations:
+    """MIGRATION_MODULES saying that no app has migrations: `migrate` then
+    makes each app's tables from its models."""
+
+    def __contains__(self, app_label):
+        return True
+
+    def __getitem__(self, app_label):
+        return None
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request, _fast_test_settings, django_test_environment, django_db_blocker,
@@ -147,10 +157,16 @@ def django_db_setup(
 ):  # fmt: skip
     """The test database, with the demo petition stored once for the run.
 
-    With several test processes (pytest-xdist), the first to get here runs the
-    migrations and copies the result as a template; each of the others copies
-    the template instead of migrating again (seconds of CPU each), then
-    migrates whatever is left, which is nothing.
+    On PostgreSQL the tables are made by the migrations, as in production. On
+    SQLite they are made from the models, as Django's syncdb does: applying
+    some fifty migrations cost each run five seconds of CPU while every test
+    process waited. The migrations still run on SQLite in the demo-command
+    test (a newcomer's first `signme demo`), and a test fails if the models
+    and the migrations ever disagree (test_migrations.py).
+
+    With several test processes (pytest-xdist), the first to get here makes
+    the tables and copies the result as a template; each of the others copies
+    the template instead (seconds of CPU each).
 
     Each test runs in a transaction that is rolled back, so every test starts
     from the demo and nothing else; storing it once instead of in each test
@@ -160,7 +176,12 @@ def django_db_setup(
     again for them."""
     verbosity = request.config.option.verbose
     worker = getattr(request.config, "workerinput", {}).get("workerid")
-    with django_db_blocker.unblock():
+    tables = (
+        override_settings(MIGRATION_MODULES=_NoMigrations())
+        if connection.vendor == "sqlite"
+        else nullcontext()
+    )
+    with django_db_blocker.unblock(), tables:
         if worker is None:
             db_cfg = setup_databases(verbosity, interactive=False, serialized_aliases=())
         else:

@@ -7,7 +7,6 @@ import http.cookiejar
 import json
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -128,7 +127,24 @@ def count(base):
         return json.load(r)["signature_count"]
 
 
-def test_a_newcomer_signs_and_confirms_from_the_demo_outbox_and_data_survives(tmp_path):
+def stop_cleanly(proc, how, port) -> str:
+    """Stop the demo as `how` does and check it left nothing: no process it
+    started, its port free, and a word to the person who stopped it."""
+    tree = process_tree(proc.pid)
+    # The web server, its worker process and the email worker.
+    assert len(tree) >= 3, tree
+    output = stop_demo(proc, how)
+    assert proc.returncode == 0, output
+    assert still_running(tree) == []
+    assert port_is_free(port)
+    assert "Stopping the demo" in output
+    return output
+
+
+def test_a_newcomer_signs_and_confirms_then_stops_and_restarts_and_the_data_survives(tmp_path):
+    """The demo is started twice, as a newcomer does: stopped with Ctrl-C the
+    first time and with SIGTERM (as a service manager stops it) the second,
+    each time leaving no process behind and its port free."""
     port = free_port()
     base = f"http://localhost:{port}"
     jar = http.cookiejar.CookieJar()
@@ -180,7 +196,7 @@ def test_a_newcomer_signs_and_confirms_from_the_demo_outbox_and_data_survives(tm
             time.sleep(0.1)
         assert count(base) == 1
     finally:
-        output = stop_demo(proc)
+        output = stop_cleanly(proc, signal.SIGINT, port)
     assert "organiser@example.org" in output  # the staff login is printed
     assert f"http://localhost:{port}/1500" in output
 
@@ -188,35 +204,7 @@ def test_a_newcomer_signs_and_confirms_from_the_demo_outbox_and_data_survives(tm
     try:
         assert count(base) == 1
     finally:
-        stop_demo(proc)
-
-
-@pytest.fixture(scope="module")
-def migrated_home(tmp_path_factory):
-    """A SIGNME_HOME whose database has every migration applied, made once: the
-    shutdown tests are about stopping, and migrating takes seconds."""
-    home = tmp_path_factory.mktemp("migrated")
-    migrate = [sys.executable, "-m", "signme.cli", "manage", "migrate", "--verbosity", "0"]
-    subprocess.run(migrate, env=demo_env(home), check=True)
-    return home
-
-
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
-def test_stopped_demo_leaves_no_process_and_frees_its_port(migrated_home, tmp_path, how):
-    for path in migrated_home.glob("signme.sqlite3*"):
-        shutil.copy(path, tmp_path)
-    port = free_port()
-    proc = start_demo(tmp_path, port)
-    tree = process_tree(proc.pid)
-    # The web server, its worker process and the email worker.
-    assert len(tree) >= 3, tree
-
-    output = stop_demo(proc, how)
-
-    assert proc.returncode == 0, output
-    assert still_running(tree) == []
-    assert port_is_free(port)
-    assert "Stopping the demo" in output
+        stop_cleanly(proc, signal.SIGTERM, port)
 
 
 def test_a_port_in_use_is_named_before_anything_is_prepared(tmp_path):

@@ -18,7 +18,7 @@ from signme.petitions.models import Consent, Signature, SignatureIntake
 from tests.conftest import signer_data
 
 fuzz = settings(
-    max_examples=80,
+    max_examples=40,
     deadline=None,
     database=None,  # nothing written into the working tree
     # The database and client fixtures are shared by the examples of a test,
