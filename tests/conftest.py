@@ -41,10 +41,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
 
 
-# Tests that share something costly to start keep to one test process under
+# Tests that share something costly to start keep to few test processes under
 # `--dist loadgroup` (the Makefile's): each process that runs a browser test
-# launches Chromium and a live server.
+# launches Chromium and a live server. The walk of every page with axe is as
+# long as all the other browser tests together, so it has a process of its
+# own: one more Chromium, and the two halves run side by side.
 SHARED_COSTS = {"browser": "browser"}
+OWN_GROUP = {"test_every_page_at_320": "browser-walk"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -52,6 +55,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture, group in SHARED_COSTS.items():
             if fixture in getattr(item, "fixturenames", ()):
+                group = OWN_GROUP.get(item.module.__name__.rpartition(".")[2], group)
                 item.add_marker(pytest.mark.xdist_group(group))
     _only_database_tests_on_postgresql(config, items)
 
