@@ -5,6 +5,8 @@ import ipaddress
 from django.conf import settings
 from django.http import HttpResponseRedirect
 
+from .language import vary_on_language
+
 
 def public_cache(response, max_age: int | None = None):
     """Let a proxy or CDN absorb read storms: a short max-age, then serve stale
@@ -15,6 +17,24 @@ def public_cache(response, max_age: int | None = None):
         f"stale-while-revalidate={settings.PUBLIC_STALE_WHILE_REVALIDATE}"
     )
     return response
+
+
+def has_session(request) -> bool:
+    """A request with a session: a signed-in organiser, mostly. What it gets
+    may hold their CSRF token or a draft, so no proxy may keep it, and the
+    page cache neither serves it nor stores it."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def cache_for_readers(request, response, max_age: int | None = None, *, language: bool = True):
+    """A public answer: shared caches may keep it, unless the request has a
+    session. `language`: the response is in the reader's language (a page,
+    the badge); JSON, QR codes and images are the same in both."""
+    if language:
+        vary_on_language(response)
+    if has_session(request):
+        return private_no_store(response)
+    return public_cache(response, max_age=max_age)
 
 
 def see_other(url: str) -> HttpResponseRedirect:

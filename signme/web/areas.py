@@ -13,13 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from signme.geography.models import AREA_TYPES, AreaType
-from signme.lib.http import private_no_store
+from signme.lib.http import cache_for_readers, private_no_store
 from signme.petitions.access import public_petition_for, staff_petition
 from signme.petitions.areas import SMALLEST_PUBLIC, Breakdown, breakdown, public_breakdown
 from signme.petitions.counting import get_counts
 from signme.petitions.models import Petition
-
-from .public import _cache
 
 TOP = 10
 
@@ -82,7 +80,7 @@ def area_chart(request, number: int):
     label = AreaType(area_type).label
     title = f"Petition {petition.number}: signatures by {label.lower()}, top {TOP}"
     svg = chart_svg(public_breakdown(petition), area_type, title)
-    return _cache(request, HttpResponse(svg, content_type="image/svg+xml"), max_age=60)
+    return cache_for_readers(request, HttpResponse(svg, content_type="image/svg+xml"), max_age=60)
 
 
 def _iso(value):
@@ -167,4 +165,4 @@ def e_petitions_json(request, number: int):
             "attributes": attributes,
         },
     }
-    return _cache(request, JsonResponse(data), max_age=60)
+    return cache_for_readers(request, JsonResponse(data), max_age=60)

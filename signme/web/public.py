@@ -23,10 +23,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from signme.lib.http import (
+    cache_for_readers,
     client_ip,
     cross_site_post,
+    has_session,
     private_no_store,
-    public_cache,
     see_other,
 )
 from signme.lib.language import (
@@ -34,7 +35,6 @@ from signme.lib.language import (
     chosen_language,
     current_language,
     language_code,
-    vary_on_language,
 )
 from signme.lib.qr import qr_svg
 from signme.lib.tokens import BadToken
@@ -70,30 +70,13 @@ def _stored_ip(address: str) -> str | None:
         return None
 
 
-def _personal(request) -> bool:
-    """A request with a session: a signed-in organiser, mostly. What it gets
-    may hold their CSRF token or a draft, so no proxy may keep it, and our
-    own page cache neither serves it nor stores it."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES
-
-
-def _cache(request, response, max_age: int | None = None, *, language: bool = True):
-    """`language`: the response is in the reader's language (a page, the
-    badge); JSON, QR codes and images are the same in both."""
-    if language:
-        vary_on_language(response)
-    if _personal(request):
-        return private_no_store(response)
-    return public_cache(response, max_age=max_age)
-
-
 @require_safe
 def short_link(request, number: int):
     petition = public_petition_for(request, number)
     url = reverse("petition", args=[petition.number])
     if request.META.get("QUERY_STRING"):
         url += "?" + request.META["QUERY_STRING"]
-    return _cache(request, redirect(url, permanent=False), max_age=3600, language=False)
+    return cache_for_readers(request, redirect(url, permanent=False), max_age=3600, language=False)
 
 
 def _steps(petition: Petition, counts: Counts, reached: dict | None = None) -> list[dict]:
@@ -182,10 +165,10 @@ def petition_page(request, number: int):
     # The page holds no per-visitor state (see sign()), so any proxy may cache
     # it, and so do we: during a surge most requests are this page, and the
     # HTML for everyone without a staff session is the same for a few seconds.
-    shared = not _personal(request)
+    shared = not has_session(request)
     key = page_cache_key(number, sheet, get_language())
     if shared and (html := cache.get(key)) is not None:
-        return _cache(request, HttpResponse(html))
+        return cache_for_readers(request, HttpResponse(html))
     petition = public_petition_for(request, number)
     form = SignForm(
         petition=petition,
@@ -195,7 +178,7 @@ def petition_page(request, number: int):
     if shared:
         # Never a draft: only its staff get this far, and they have a session.
         cache.set(key, response.content, settings.PAGE_CACHE_TTL)
-    return _cache(request, response)
+    return cache_for_readers(request, response)
 
 
 def _error(request, petition, status: int, title: str, message: str):
@@ -266,7 +249,7 @@ def sign(request, number: int):
 @require_safe
 def signed(request, number: int):
     petition = public_petition_for(request, number)
-    return _cache(request, render(request, "web/signed.html", {"petition": petition}))
+    return cache_for_readers(request, render(request, "web/signed.html", {"petition": petition}))
 
 
 @require_http_methods(["GET", "POST"])
@@ -322,7 +305,7 @@ def count_json(request, number: int):
         "progress": {k: progress.get(k) for k in ("next", "remaining", "percent")},
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data), language=False)
+    return cache_for_readers(request, JsonResponse(data), language=False)
 
 
 @require_safe
@@ -358,14 +341,14 @@ def petition_json(request, number: int):
         "signatures_by_area": signatures_by_area(petition),
         "updated_at": counts.updated_at,
     }
-    return _cache(request, JsonResponse(data), language=False)
+    return cache_for_readers(request, JsonResponse(data), language=False)
 
 
 @require_safe
 def qr(request, number: int):
     petition = public_petition_for(request, number)
     response = HttpResponse(qr_svg(petition.short_url), content_type="image/svg+xml")
-    return _cache(request, response, max_age=86400, language=False)
+    return cache_for_readers(request, response, max_age=86400, language=False)
 
 
 @require_safe
@@ -381,7 +364,7 @@ def share_image(request, number: int):
         png = share_png(petition, total)
         cache.set(key, png, SHARE_IMAGE_TTL)
     response = HttpResponse(png, content_type="image/png")
-    return _cache(request, response, max_age=600, language=False)
+    return cache_for_readers(request, response, max_age=600, language=False)
 
 
 def _embeddable(view):
@@ -405,7 +388,7 @@ def widget(request, number: int):
         "accepting": petition.is_accepting(),
         "petition_url": settings.BASE_URL + petition.get_absolute_url(),
     }
-    return _cache(request, render(request, "web/widget.html", context))
+    return cache_for_readers(request, render(request, "web/widget.html", context))
 
 
 @require_safe
@@ -431,7 +414,7 @@ def badge(request, number: int):
         "value_x": label_w + value_w / 2,
     }
     response = render(request, "web/badge.svg", context, content_type="image/svg+xml")
-    return _cache(request, response, max_age=60)
+    return cache_for_readers(request, response, max_age=60)
 
 
 def _open_petitions(query: str):
@@ -475,4 +458,4 @@ def home(request):
     paginator = Paginator(_open_petitions(query), HOME_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "paginator": paginator}
-    return _cache(request, render(request, "web/home.html", context))
+    return cache_for_readers(request, render(request, "web/home.html", context))
