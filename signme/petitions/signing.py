@@ -14,6 +14,7 @@ sent, whether there is anything to send: see emails.confirm_signature)."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.db import connections, transaction
 from django.utils import timezone
@@ -163,13 +164,14 @@ def store_online_signatures(batch: list[Received]) -> list[int | None]:
     now = timezone.now()
     signatures, consents, keys = [], [], []
     first = {}  # (petition, email) -> the index of its first form in this batch
+    sheets = _sheets_named(batch)
     for i, item in enumerate(batch):
         key = (item.petition.pk, item.data["email_canonical"])
         keys.append(key)
         if key in first:  # signed twice in one batch: a repeat, as if later
             continue
         first[key] = i
-        signatures.append(_signature_row(item, now))
+        signatures.append(_signature_row(item, now, sheets))
     with transaction.atomic():
         stored = dict.fromkeys(first)
         if signatures:
@@ -194,15 +196,24 @@ def signatures_notice(item: Received) -> int:
     return item.data.get("notice") or item.petition.cached_notice.pk
 
 
-def _signature_row(item: Received, now) -> dict:
+def _sheets_named(batch: list[Received]) -> dict[tuple[int, str], int]:
+    """(petition, serial) -> sheet id for the sheets whose QR code brought
+    signers of this batch: one query, not one per signature (a surge from a
+    street stall's sheets is many of them)."""
+    named = {
+        (item.petition.pk, item.data["sheet"].upper()) for item in batch if item.data.get("sheet")
+    }
+    if not named:
+        return {}
+    found = Sheet.objects.filter(
+        petition_id__in={p for p, _ in named}, serial__in={s for _, s in named}
+    ).values_list("petition_id", "serial", "id")
+    return {(p, serial): sid for p, serial, sid in found}
+
+
+def _signature_row(item: Received, now, sheets: dict[tuple[int, str], int]) -> dict:
     data, petition = item.data, item.petition
-    sheet_id = None
-    if data.get("sheet"):
-        sheet_id = (
-            Sheet.objects.filter(petition=petition, serial=data["sheet"].upper())
-            .values_list("id", flat=True)
-            .first()
-        )
+    sheet_id = sheets.get((petition.pk, data["sheet"].upper())) if data.get("sheet") else None
     eligible = data.get("eligible")
     # The form placed the postcode when it checked the area (one lookup by
     # primary key); only a caller without the form looks it up here.
@@ -230,9 +241,7 @@ def _signature_row(item: Received, now) -> dict:
 
 def _consent_rows(item: Received, signature_id: int, notice_id: int, now) -> list[dict]:
     given = set(item.data.get("consents", ()))
-    # Worded in the language the signer read them in.
-    with in_language(item.data.get("language") or ENGLISH):
-        wording = {c: consent_wording(c, item.petition.organisation.name) for c in CHANNELS}
+    wording = _wording(item.data.get("language") or ENGLISH, item.petition.organisation.name)
     return [
         {
             "signature": signature_id,
@@ -246,6 +255,14 @@ def _consent_rows(item: Received, signature_id: int, notice_id: int, now) -> lis
         }
         for channel in CHANNELS
     ]
+
+
+@lru_cache(maxsize=256)
+def _wording(language: str, organisation: str) -> dict[str, str]:
+    """Each channel's consent as the signer read it, in their language: the
+    same few strings for a whole surge, so worded once per process."""
+    with in_language(language):
+        return {c: consent_wording(c, organisation) for c in CHANNELS}
 
 
 def signature_to_confirm(signature_id: int) -> Signature | None:
