@@ -9,9 +9,10 @@ confirmations to an SMTP sink (bench/smtp_sink.py).
 
 The surge has the shape of the Revoke Article 50 petition (March 2019)
 compressed into three minutes: a ramp to the peak, the peak held, a slow
-tail. Each step is one wrk run at a set rate (bench/surge.lua). Afterwards it
-checks that every signature answered 303 is stored exactly once and that
-every confirmation reached the sink exactly once, and prints signatures/s
+tail. Each step is one wrk run at a set rate (bench/sign.lua, the signing
+script of the other benchmarks). Afterwards it checks that every signature
+answered 303 is stored exactly once and that every confirmation reached the
+sink exactly once, and prints signatures/s
 per phase, p50/p99, errors, and the time from signing to the email at the
 sink. Everything runs in a temporary directory and is stopped at the end.
 
@@ -157,7 +158,7 @@ def wrk_step(url: str, step: int, seconds: int, rate: float, env: dict) -> dict:
     wenv = dict(env, SIGNME_SURGE_STEP=str(step), SIGNME_SURGE_DELAY_MS=str(delay_ms))
     out = subprocess.run(
         ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s",
-         str(HERE / "surge.lua"), url],
+         str(HERE / "sign.lua"), url],
         capture_output=True, text=True, env=wenv, check=True,
     ).stdout  # fmt: skip
     m = re.search(r"STATUS 303=(\d+) other=(\d+)", out)
