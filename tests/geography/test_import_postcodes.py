@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from signme.geography.models import Area, Edition, Postcode
 
@@ -149,3 +150,30 @@ def test_piped_progress_is_plain_lines_and_the_summary_counts(capsys):
     err = capsys.readouterr().err
     assert "\r" not in err and "100%" in err.splitlines()[-1]
     assert "Loaded 6 postcodes (1 terminated) and 18 areas, 3 of them named." in out.getvalue()
+
+
+def _postcode_table_shape() -> list:
+    table = Postcode._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = %s ORDER BY 1", [table]
+            )
+        return cursor.fetchall()
+
+
+def test_a_new_edition_keeps_the_tables_indexes_and_their_names():
+    """On PostgreSQL an edition is loaded into a new table that takes the
+    old one's place: the same indexes under the same names, so the
+    migrations that know them still find them, and lookups still use them."""
+    before = _postcode_table_shape()
+    load_directory()
+    load_directory()
+    assert _postcode_table_shape() == before
+    assert any("postcode" in str(definition) for _, definition in before)
+    assert Postcode.objects.filter(pk="NR25 6BW").exists()
