@@ -173,6 +173,7 @@ PARAMS_BY_KEY = {
     "campaign_send": lambda w: {"pk": w.values["campaign"]},
     "organise_target": lambda w: {"pk": w.values["target"]},
     "organise_target_preset": lambda w: {"pk": w.values["target"]},
+    "organise_target_copy": lambda w: {"pk": w.values["target"]},
     "organise_submission_file": lambda w: {"pk": w.values["submission"]},
     "dev_outbox_message": lambda w: {"pk": w.values["email"]},
     "invalidation_undo": lambda w: {"pk": w.values["invalidation"]},

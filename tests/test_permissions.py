@@ -214,6 +214,8 @@ organise_target                           GET  login    login  404    404    200
 organise_target                           POST login    login  404    404    400    404    400
 organise_target_preset                    GET  login    login  405    405    405    405    405
 organise_target_preset                    POST login    login  404    404    303*   404    303*
+organise_target_copy                      GET  login    login  405    405    405    405    405
+organise_target_copy                      POST login    login  404    404    303    404    303
 organise_paper_columns                    GET  login    login  404    404    200    404    200
 organise_paper_columns                    POST login    login  404    404    303*   404    303*
 organise_make_submission                  GET  login    login  405    405    405    405    405

@@ -56,7 +56,9 @@ def organisations_run_by(user) -> QuerySet[Organisation]:
 
 def targets_run_by(user) -> QuerySet[Target]:
     """Targets of the petitions this user organises. A target can be shared by
-    several organisations' petitions: any of their organisers may correct it."""
+    several organisations' petitions: each of their organisers may see it,
+    and changes it only by making a copy for their own petitions
+    (petitions.targets)."""
     if not user.is_authenticated:
         return Target.objects.none()
     if user.is_superuser:

@@ -6,6 +6,7 @@ urlpatterns = [
     path("organise/targets/", views.targets, name="organise_targets"),
     path("organise/targets/<int:pk>/", views.target_scheme, name="organise_target"),
     path("organise/targets/<int:pk>/preset", views.target_preset, name="organise_target_preset"),
+    path("organise/targets/<int:pk>/copy", views.target_copy, name="organise_target_copy"),
     path(
         "organise/petitions/<int:number>/paper-columns",
         views.paper_columns,

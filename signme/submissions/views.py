@@ -10,9 +10,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from signme.audit.log import Action, record
 from signme.lib.http import private_no_store, see_other
-from signme.petitions.access import organisations_run_by, staff_petition, targets_run_by
+from signme.petitions.access import (
+    organisations_run_by,
+    petitions_run_by,
+    staff_petition,
+    targets_run_by,
+)
 from signme.petitions.models import PaperColumns
 from signme.petitions.presets import apply_preset
+from signme.petitions.targets import copy_for_own_petitions, shared_with_others
 
 from .forms import OutcomeForm, PaperColumnsForm, PresetForm, SchemeForm, ThresholdFormSet
 from .models import Outcome, Submission
@@ -34,11 +40,47 @@ def targets(request):
     return _page(request, "submissions/targets.html", {"targets": rows})
 
 
+SHARED = (
+    "Petitions of other campaigns are made to {name} too, so its scheme is not yours "
+    "alone to change. Make a copy for your petitions, then change the copy."
+)
+
+
+def _target_page(request, target, form, thresholds, preset_form, status=200):
+    context = {
+        "target": target,
+        "form": form,
+        "thresholds": thresholds,
+        "preset_form": preset_form,
+        # Only this organiser's petitions: another campaign's are not theirs to see.
+        "petitions": target.petition_set.filter(pk__in=petitions_run_by(request.user)).order_by(
+            "-number"
+        ),
+        "shared": shared_with_others(request.user, target),
+    }
+    return _page(request, "submissions/target.html", context, status)
+
+
+def _refuse_shared(request, target):
+    """409: the change would reach another campaign's petitions."""
+    messages.error(request, SHARED.format(name=target.name))
+    return _target_page(
+        request,
+        target,
+        SchemeForm(instance=target, prefix="scheme"),
+        ThresholdFormSet(instance=target, prefix="thresholds"),
+        PresetForm(),
+        status=409,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_scheme(request, pk: int):
     target = get_object_or_404(targets_run_by(request.user), pk=pk)
     if request.method == "POST":
+        if shared_with_others(request.user, target):
+            return _refuse_shared(request, target)
         form = SchemeForm(request.POST, instance=target, prefix="scheme")
         thresholds = ThresholdFormSet(request.POST, instance=target, prefix="thresholds")
         if form.is_valid() and thresholds.is_valid():
@@ -53,33 +95,43 @@ def target_scheme(request, pk: int):
         form = SchemeForm(instance=target, prefix="scheme")
         thresholds = ThresholdFormSet(instance=target, prefix="thresholds")
         status = 200
-    context = {
-        "target": target,
-        "form": form,
-        "thresholds": thresholds,
-        "preset_form": PresetForm(),
-        "petitions": target.petition_set.order_by("-number"),
-    }
-    return _page(request, "submissions/target.html", context, status)
+    return _target_page(request, target, form, thresholds, PresetForm(), status)
 
 
 @login_required
 @require_POST
 def target_preset(request, pk: int):
     target = get_object_or_404(targets_run_by(request.user), pk=pk)
+    if shared_with_others(request.user, target):
+        return _refuse_shared(request, target)
     form = PresetForm(request.POST)
     if not form.is_valid():
-        context = {
-            "target": target,
-            "form": SchemeForm(instance=target, prefix="scheme"),
-            "thresholds": ThresholdFormSet(instance=target, prefix="thresholds"),
-            "preset_form": form,
-            "petitions": target.petition_set.order_by("-number"),
-        }
-        return _page(request, "submissions/target.html", context, 400)
+        return _target_page(
+            request,
+            target,
+            SchemeForm(instance=target, prefix="scheme"),
+            ThresholdFormSet(instance=target, prefix="thresholds"),
+            form,
+            400,
+        )
     apply_preset(target, form.cleaned_data["preset"])
     messages.success(request, f"Loaded the preset scheme into {target.name}. Check it below.")
     return see_other(reverse("organise_target", args=[target.pk]))
+
+
+@login_required
+@require_POST
+def target_copy(request, pk: int):
+    target = get_object_or_404(targets_run_by(request.user), pk=pk)
+    if not shared_with_others(request.user, target):
+        # Nothing to copy it away from: the scheme is theirs to change as it is.
+        return see_other(reverse("organise_target", args=[target.pk]))
+    copy = copy_for_own_petitions(request.user, target)
+    messages.success(
+        request,
+        f"Your petitions now use their own copy of {target.name}'s scheme. Change it here.",
+    )
+    return see_other(reverse("organise_target", args=[copy.pk]))
 
 
 @login_required
