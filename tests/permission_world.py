@@ -190,6 +190,10 @@ PARAMS_BY_KEY = {
         "pk": w.admin_objects["otp_totp.totpdevice"].pk
     },
     "admin:auth_user_password_change": lambda w: {"id": w.users["org_a"].pk},
+    "admin_view_on_site": lambda w: {
+        "content_type_id": ContentType.objects.get_for_model(Petition).pk,
+        "object_id": w.petition_a.pk,
+    },
     "admin:view_on_site": lambda w: {
         "content_type_id": ContentType.objects.get_for_model(Petition).pk,
         "object_id": w.petition_a.pk,

@@ -240,7 +240,8 @@ admin:autocomplete                        POST login    login  login  login  405
 admin:jsi18n                              GET  login    login  login  login  200    200    200
 admin:jsi18n                              POST login    login  login  login  405    405    405
 # Django's "view on site": to a petition's public page, whoever's it is (see docs/security.md).
-admin:view_on_site                        any  login    login  login  login  302    302    302
+admin:view_on_site                        any  login    login  login  login  302    404    302
+admin_view_on_site                        any  login    login  login  login  302    404    302
 
 # Accounts, groups, authenticator devices: superusers only (accounts/admin.py).
 admin:auth_user_password_change           any  login    login  login  login  403    403    200

@@ -6,11 +6,16 @@ from base64 import b32encode, b64encode
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -196,3 +201,21 @@ def two_factor(request):
         context["qr"] = _qr_data_uri(setup)
     status = 400 if form.errors else 200
     return private_no_store(render(request, "accounts/two_factor.html", context, status=status))
+
+
+def view_on_site(request, content_type_id: int, object_id: str):
+    """Where an admin object is on the site, for a staff member who may see
+    that object in the admin; 404 for any other. Django's own view redirects
+    any staff member, so organisation B's could learn the address of A's
+    draft petition by trying numbers."""
+    if not admin.site.has_permission(request):
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        model_admin = admin.site.get_model_admin(model)
+        obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+    except (ContentType.DoesNotExist, admin.sites.NotRegistered, ValueError, ValidationError):
+        raise Http404 from None
+    if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)
