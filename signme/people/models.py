@@ -19,6 +19,8 @@ class Suppression(models.Model):
     class Kind(models.TextChoices):
         EMAIL = "email", "Email address"
         PHONE = "phone", "Phone number"
+        # A paper signer has no email: their name and postcode, normalised.
+        NAME_POSTCODE = "name_postcode", "Name and postcode"
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed from one channel"
@@ -28,7 +30,7 @@ class Suppression(models.Model):
         ANONYMISED = "anonymised", "Anonymised at the end of retention"
 
     organisation = models.ForeignKey("petitions.Organisation", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     digest = models.CharField(max_length=64)
     # The channel stopped; blank means every channel.
     channel = models.CharField(max_length=10, blank=True)

@@ -248,7 +248,14 @@ def erase_signatures(signatures, reason: str | None) -> int:
         return 0
     if reason:
         for s in Signature.objects.filter(pk__in=ids).select_related("petition"):
-            suppress(s.petition.organisation_id, reason, email=s.email_canonical, phone=s.phone)
+            suppress(
+                s.petition.organisation_id,
+                reason,
+                email=s.email_canonical,
+                phone=s.phone,
+                name=s.name,
+                postcode=s.postcode,
+            )
     OutboundEmail.objects.filter(signature_id__in=ids).delete()
     return Signature.objects.filter(pk__in=ids, erased_at=None).update(
         name="",
