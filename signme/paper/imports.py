@@ -286,6 +286,9 @@ class _Store:
         self.notice = petition.current_notice
         self.kept_out = kept_out_digests(petition.organisation_id)
         self.new_ids: list[int] = []
+        # A postcode's areas, looked up once per import: a town's signers
+        # share a few hundred postcodes.
+        self.areas: dict[str, dict] = {}
         self.now = timezone.now()
 
     def cell(self, cells: list[str], name: str) -> str:
@@ -361,6 +364,8 @@ class _Store:
             else:
                 status, duplicate_of = Signature.Status.DUPLICATE, first
         postcode = data.get("postcode", "")
+        if postcode not in self.areas:
+            self.areas[postcode] = areas_of(postcode)
         signature = Signature.objects.create(
             petition=self.petition,
             name=data["name"],
@@ -368,7 +373,7 @@ class _Store:
             email_canonical=data["email_canonical"],
             address=data.get("address", ""),
             postcode=postcode,
-            **areas_of(postcode),
+            **self.areas[postcode],
             phone=data["phone"],
             source=Signature.Source.IMPORT,
             imported_from=self.platform,
