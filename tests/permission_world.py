@@ -167,6 +167,8 @@ PARAMS_BY_KEY = {
     "paper_undo_row": lambda w: {"row": 1},  # typed by A's volunteer
     "paper_scan_image": lambda w: {"pk": w.values["scan"]},
     "paper_assign_scan": lambda w: {"pk": w.values["scan"]},
+    "check_request": lambda w: {"pk": w.values["paper_request"]},
+    "request_data": lambda w: {"pk": w.values["paper_request"]},
     "campaign": lambda w: {"pk": w.values["campaign"]},
     "campaign_edit": lambda w: {"pk": w.values["campaign"]},
     "campaign_test": lambda w: {"pk": w.values["campaign"]},
@@ -232,6 +234,14 @@ def post_data(key: str, world: World) -> dict:
             "r2-postcode": "NR25 6BW",
         },
         "paper_assign_scan": {"serial": world.values["serial"]},
+        "paper_fix_tally": {"fix-serial": world.values["serial"], "fix-tally": "5"},
+        "paper_reopen": {"reason": "Matrix correction"},
+        "your_data_paper": {
+            "name": "Row One",
+            "postcode": "NR25 6BW",
+            "wants": "erase",
+            "reply_to": "1 Church Street, Holt",
+        },
         "unsubscribe": {"List-Unsubscribe": "One-Click"},
         "your_data": {"email": "someone@example.org"},
         "your_data_stop": {"channels": "all"},
@@ -387,6 +397,16 @@ def build_world(test_settings, tmp_path) -> World:
         due_at=timezone.now() + timezone.timedelta(days=30),
     )
     rights.organisations.add(org_a)
+    # A request by name and postcode, for A's organisers to check: row 1's signer.
+    paper_request = RightsRequest.objects.create(
+        kind=RightsRequest.Kind.PAPER,
+        email_digest="0" * 64,
+        name="Row One",
+        postcode="NR25 6BW",
+        wants=RightsRequest.Wants.ERASE,
+        status=RightsRequest.Status.CHECKING,
+    )
+    paper_request.organisations.add(org_a)
     email = queue_email("confirm_signature", SIGNER_EMAIL, signature=signature, petition=a)
 
     held = Signature.objects.create(
@@ -442,6 +462,7 @@ def build_world(test_settings, tmp_path) -> World:
         "row": 1,
         "kind": "csv",
         "scan": scan.pk,
+        "paper_request": paper_request.pk,
         "campaign": campaign.pk,
         "target": a.target.pk,
         "submission": submission.pk,

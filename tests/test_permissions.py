@@ -156,6 +156,12 @@ paper_scan_image                          GET  login    login  404    404    200
 paper_scan_image                          POST login    login  405    405    405    405    405
 paper_assign_scan                         GET  login    login  405    405    405    405    405
 paper_assign_scan                         POST login    login  404    404    303*   404    303*
+paper_fix_tally                           GET  login    login  405    405    405    405    405
+paper_fix_tally                           POST login    login  303*   404    303*   404    303*
+paper_find_sheet                          GET  login    login  400    404    400    404    400
+paper_find_sheet                          POST login    login  405    405    405    405    405
+paper_reopen                              GET  login    login  405    405    405    405    405
+paper_reopen                              POST login    login  404    404    400    404    400
 
 # A signer's rights: the public form, then the emailed link.
 unsubscribe                               GET  404      200    404    404    404    404    404
@@ -164,6 +170,10 @@ your_data                                 GET  200      200    200    200    200
 your_data                                 POST 303*     303*   303*   303*   303*   303*   303*
 your_data_sent                            GET  200      200    200    200    200    200    200
 your_data_sent                            POST 405      405    405    405    405    405    405
+your_data_paper                           GET  405      405    405    405    405    405    405
+your_data_paper                           POST 303*     303*   303*   303*   303*   303*   303*
+your_data_paper_sent                      GET  200      200    200    200    200    200    200
+your_data_paper_sent                      POST 405      405    405    405    405    405    405
 your_data_erased                          GET  200      200    200    200    200    200    200
 your_data_erased                          POST 405      405    405    405    405    405    405
 your_data_request                         GET  404      200*   404    404    404    404    404
@@ -194,6 +204,12 @@ review_invalidate                         GET  login    login  405    405    405
 review_invalidate                         POST login    login  404    404    303*   404    303*
 rights_requests                           GET  login    login  404    404    200    200    200
 rights_requests                           POST login    login  405    405    405    405    405
+letter_request                            GET  login    login  405    405    405    405    405
+letter_request                            POST login    login  404    404    400    400    400
+check_request                             GET  login    login  404    404    200*   404    200*
+check_request                             POST login    login  404    404    400*   404    400*
+request_data                              GET  login    login  404    404    200*   404    200*
+request_data                              POST login    login  405    405    405    405    405
 audit_log                                 GET  login    login  404    404    200    200    200
 audit_log                                 POST login    login  405    405    405    405    405
 campaigns                                 GET  login    login  404    404    200    404    200
@@ -428,7 +444,7 @@ def test_the_matrix_keeps_the_rules_for_staff_pages():
 
 # Reachable signed out; and what anyone may write (a signature, a rights request).
 ADMIN_SIGN_IN_AND_OUT = {"admin:login", "admin/login/", "admin:logout"}
-WRITES_FOR_ANYONE = {"sign", "your_data"}
+WRITES_FOR_ANYONE = {"sign", "your_data", "your_data_paper"}
 
 
 def _request(client, world, key, route, actor, method):

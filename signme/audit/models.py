@@ -29,6 +29,7 @@ class AuditEvent(models.Model):
         CHANGE_MEMBER = "change_member", "Changed a team member's petitions"
         REMOVE_MEMBER = "remove_member", "Removed someone from the team"
         WEBHOOK = "webhook", "Added or removed a webhook"
+        SHEET = "sheet", "Logged a sheet back, corrected its tally or reopened its typing"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -28,8 +28,9 @@ class ReturnForm(forms.Form):
         label="Sheet number",
         required=False,
         max_length=200,
-        help_text="As printed under the QR code, like S1500-000123. Leave it empty for a sheet "
-        "downloaded from the petition page: it gets a number now.",
+        help_text="As printed under the QR code, like S1500-000123, or just its own number, "
+        "like 123. Leave it empty for a sheet downloaded from the petition page: it gets a "
+        "number now.",
     )
     tally = forms.IntegerField(
         label="Signed rows (tally)",
@@ -47,6 +48,67 @@ class ReturnForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["serial"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
         self.fields["tally"].widget.attrs.update(inputmode="numeric")
+
+
+class SheetNumberField(forms.CharField):
+    """A sheet number as a person types it; the view reads it with
+    sheets.serial_for, which knows the petition."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Sheet number")
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault(
+            "help_text", "As printed under the QR code, like S1500-000123, or just 123."
+        )
+        kwargs.setdefault("error_messages", {"required": "Enter the sheet number"})
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update(autocapitalize="characters", spellcheck="false", autocomplete="off")
+        return attrs
+
+
+class CorrectTallyForm(forms.Form):
+    """A tally logged wrong: a recount, or a sheet its scan marked returned."""
+
+    serial = SheetNumberField()
+    tally = forms.IntegerField(
+        label="Correct tally",
+        min_value=0,
+        max_value=L.ROWS,
+        error_messages={
+            "required": "Enter the correct number of signed rows",
+            "invalid": "Enter the number of signed rows, like 7",
+            "min_value": "The tally cannot be less than 0",
+            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "fix")
+        super().__init__(*args, **kwargs)
+        self.fields["tally"].widget.attrs.update(inputmode="numeric")
+
+
+class FindSheetForm(forms.Form):
+    """Go to a sheet to type it up (or see its rows)."""
+
+    serial = SheetNumberField()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "find")
+        super().__init__(*args, **kwargs)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label="Why reopen it",
+        max_length=200,
+        help_text="Kept in the audit log, like 'row 4 typed with the wrong postcode'. "
+        "No names or addresses.",
+        error_messages={"required": "Say why the sheet is reopened"},
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,4 +147,4 @@ class PhotoForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    serial = forms.CharField(label="Sheet number", max_length=200)
+    serial = SheetNumberField()

@@ -29,6 +29,7 @@ from signme.petitions.models import Sheet
 
 from . import layout as L
 from .models import Scan
+from .sheets import returned_by_scan
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 100
@@ -484,6 +485,8 @@ def _store(petition, ready: list[_Ready], user, result: Filing) -> None:
                 scan.image.save(f"{page.digest}.png", File(page.png), save=False)
                 stored.append(scan.image)
                 scan.save()
+                if page.sheet is not None:
+                    returned_by_scan(page.sheet, user)
                 (result.filed if page.sheet else result.unidentified).append(scan)
     except BaseException:
         # The rows are rolled back; the files they named must go too.

@@ -1,4 +1,5 @@
-"""Issuing numbered sheets and logging them when they come back."""
+"""Issuing numbered sheets, logging them when they come back (by hand or by
+a scan), correcting a tally, and reopening a sheet's transcription."""
 
 import re
 
@@ -6,12 +7,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from signme.audit import log as audit
+from signme.audit.log import Action
 from signme.petitions.counting import forget_counts
 from signme.petitions.models import Petition, Sheet
 
 from . import layout as L
 
 _SERIAL = re.compile(r"S?\s*(\d+)\s*[-–/ ]\s*(\d{1,6})", re.IGNORECASE)
+# A sheet's own number, typed alone: "1", "000001", "#12", "s 12".
+_SHORT = re.compile(r"(?:S|#|NO\.?)?\s*(\d{1,6})", re.IGNORECASE)
 DOWNLOADED = "Downloaded from the petition page"
 
 
@@ -37,6 +42,39 @@ def parse_serial(text: str) -> str | None:
     if not m:
         return None
     return make_serial(int(m.group(1)), int(m.group(2)))
+
+
+class SerialRefused(ValueError):
+    """What was typed is not a sheet number of this petition; the message says why."""
+
+
+def serial_for(petition: Petition, text: str) -> str:
+    """The serial meant by what someone typed, within `petition`: its full
+    form ("s1500-12", "S1500 000012", a pasted QR link) or the sheet's own
+    number alone ("12", "000012"), which is this petition's sheet 12. Raises
+    SerialRefused with a message for the person; it does not say whether the
+    sheet exists (the caller looks it up within the petition)."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise SerialRefused("Enter the sheet number printed under its QR code.")
+    short = _SHORT.fullmatch(text)
+    if short and int(short.group(1)) > 0:
+        return make_serial(petition.number, int(short.group(1)))
+    serial = parse_serial(text)
+    if serial is None or int(serial[1:].split("-")[0]) == 0:
+        raise SerialRefused(
+            "Enter the sheet number as printed under its QR code, like "
+            f"S{petition.number}-000123, or just its own number, like 123."
+        )
+    number, sequence = (int(part) for part in serial[1:].split("-"))
+    if number != petition.number:
+        raise SerialRefused(
+            f"Sheet {serial} belongs to another petition ({number}), not petition "
+            f"{petition.number}. Check the number under its QR code."
+        )
+    if sequence == 0:
+        raise SerialRefused(f"There is no sheet 0: sheets are numbered from S{number}-000001.")
+    return serial
 
 
 def _create_sheets(petition: Petition, count: int, **fields) -> list[Sheet]:
@@ -100,24 +138,19 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
         )[0]
         forget_counts(petition.pk)
         return sheet
-    serial = parse_serial(serial_text)
-    if serial is None:
-        raise ReturnRefused(
-            "Enter the sheet number as printed under its QR code, like "
-            f"S{petition.number}-000123, or leave it empty for a downloaded sheet."
-        )
+    try:
+        serial = serial_for(petition, serial_text)
+    except SerialRefused as e:
+        raise ReturnRefused(f"{e} Or leave it empty for a downloaded sheet.") from None
     with transaction.atomic():
-        sheet = Sheet.objects.select_for_update().filter(serial=serial).first()
+        sheet = Sheet.objects.select_for_update().filter(petition=petition, serial=serial).first()
         if sheet is None:
             raise ReturnRefused(f"There is no sheet {serial}. Check the number under its QR code.")
-        if sheet.petition_id != petition.pk:
-            raise ReturnRefused(
-                f"Sheet {serial} belongs to another petition, not petition {petition.number}."
-            )
-        if sheet.returned_at is not None:
+        if sheet.returned_at is not None and sheet.tally is not None:
             raise ReturnRefused(
                 f"Sheet {serial} was already logged on {sheet.returned_at:%-d %B %Y} with a "
-                f"tally of {sheet.tally}. Nothing was changed."
+                f"tally of {sheet.tally}. Nothing was changed. To change its tally, correct "
+                "it below."
             )
         if tally > sheet.rows:
             raise ReturnRefused(
@@ -125,9 +158,98 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
                 f"the tally cannot be more than {sheet.rows}.",
                 "tally",
             )
+        # A sheet its scan already marked returned keeps that moment: it only
+        # gets its tally now.
+        returned_at = sheet.returned_at or now
         sheet.tally = tally
-        sheet.returned_at = now
-        sheet.status = Sheet.Status.RETURNED
+        sheet.returned_at = returned_at
+        if sheet.transcribed_at is None:
+            sheet.status = Sheet.Status.RETURNED
         sheet.save(update_fields=["tally", "returned_at", "status"])
     forget_counts(petition.pk)
     return sheet
+
+
+def returned_by_scan(sheet: Sheet, user=None) -> bool:
+    """A scan of `sheet` was filed: the sheet is back, whether or not anyone
+    logged it. Its tally is left for a person to give (the scan only suggests
+    one). True if this marked it returned; call it inside the scan's
+    transaction, so a scan that is not stored marks nothing."""
+    marked = Sheet.objects.filter(pk=sheet.pk, returned_at=None).update(
+        returned_at=timezone.now(), status=Sheet.Status.RETURNED
+    )
+    if marked:
+        audit.record(
+            user,
+            Action.SHEET,
+            f"sheet {sheet.serial} marked returned: its scan was filed",
+            petition=sheet.petition,
+            count=1,
+        )
+    return bool(marked)
+
+
+def correct_tally(petition: Petition, serial_text: str, tally: int, user) -> tuple[Sheet, int]:
+    """Change the tally of a sheet already logged; returns the sheet and its
+    old tally. The count moves at once when the sheet still counts by it."""
+    try:
+        serial = serial_for(petition, serial_text)
+    except SerialRefused as e:
+        raise ReturnRefused(str(e)) from None
+    with transaction.atomic():
+        sheet = Sheet.objects.select_for_update().filter(petition=petition, serial=serial).first()
+        if sheet is None:
+            raise ReturnRefused(f"There is no sheet {serial}. Check the number under its QR code.")
+        if sheet.returned_at is None:
+            raise ReturnRefused(
+                f"Sheet {serial} is not logged as returned yet: log its return above."
+            )
+        if not 0 <= tally <= sheet.rows:
+            raise ReturnRefused(
+                f"Sheet {serial} has {sheet.rows} rows: the tally must be 0 to {sheet.rows}.",
+                "tally",
+            )
+        old = sheet.tally
+        if old == tally:
+            raise ReturnRefused(
+                f"The tally of {serial} is already {tally}. Nothing was changed.", "tally"
+            )
+        sheet.tally = tally
+        sheet.save(update_fields=["tally"])
+        was = "none" if old is None else str(old)
+        audit.record(
+            user,
+            Action.SHEET,
+            f"tally of sheet {serial} corrected from {was} to {tally}",
+            petition=petition,
+            count=tally,
+        )
+    forget_counts(petition.pk)
+    return sheet, old
+
+
+def reopen_transcription(sheet: Sheet, user, reason: str) -> Sheet:
+    """Open a completed transcription again to correct its rows. Its rows stay;
+    until it is marked complete again, the sheet counts by its tally, as it
+    did before it was typed up."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ReturnRefused("Say why the sheet is reopened, like 'row 4 typed wrong'.", "reason")
+    with transaction.atomic():
+        locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
+        if locked.transcribed_at is None:
+            raise ReturnRefused(
+                f"Sheet {locked.serial} is not marked complete: its rows can be changed already."
+            )
+        locked.transcribed_at = None
+        locked.status = Sheet.Status.RETURNED
+        locked.save(update_fields=["transcribed_at", "status"])
+        audit.record(
+            user,
+            Action.SHEET,
+            f"transcription of sheet {locked.serial} reopened: {reason}"[:300],
+            petition=sheet.petition,
+            count=1,
+        )
+    forget_counts(locked.petition_id)
+    return locked

@@ -1,7 +1,6 @@
 """Typing up a returned sheet: each row becomes a paper signature, compared
 with every signature of the petition so nobody counts twice."""
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from django import forms
@@ -15,6 +14,7 @@ from signme.audit.log import Action
 from signme.geography.lookup import areas_of
 from signme.lib.emails import canonical_email
 from signme.lib.language import ENGLISH, in_language
+from signme.lib.names import name_key
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 from signme.petitions.consent import CHANNELS, consent_wording
@@ -36,13 +36,6 @@ TICK_LABELS = {"email": "Email", "sms": "Text", "phone": "Phone", "post": "Post"
 
 class RowRefused(ValueError):
     pass
-
-
-def name_key(name: str) -> str:
-    """'  Siân  EVANS' and 'sian evans' -> 'sianevans'."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 class RowForm(forms.Form):

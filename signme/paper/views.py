@@ -3,6 +3,7 @@ issue sheets, log them back, type them up and file their scans."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -26,10 +27,28 @@ from signme.petitions.models import Petition, Sheet, Signature
 
 from . import scans as scanning
 from . import transcription as tx
-from .forms import AssignForm, IssueForm, PhotoForm, ReturnForm, ScanUploadForm
+from .forms import (
+    AssignForm,
+    CorrectTallyForm,
+    FindSheetForm,
+    IssueForm,
+    PhotoForm,
+    ReopenForm,
+    ReturnForm,
+    ScanUploadForm,
+)
 from .models import RowMark, Scan
 from .pdf import render_sheets
-from .sheets import ReturnRefused, issue_sheets, log_return, parse_serial
+from .sheets import (
+    ReturnRefused,
+    SerialRefused,
+    correct_tally,
+    issue_sheets,
+    log_return,
+    reopen_transcription,
+    returned_by_scan,
+    serial_for,
+)
 
 # --- Public --------------------------------------------------------------------
 
@@ -63,7 +82,21 @@ def _paper_url(petition, name="paper_home", *args):
 
 
 def _sheet_or_404(petition, serial: str) -> Sheet:
+    """The petition's sheet named in the address, however it was typed there
+    ("12", "s1500-12"); 404 for anything else."""
+    try:
+        serial = serial_for(petition, serial)
+    except SerialRefused:
+        raise Http404 from None
     return get_object_or_404(Sheet, petition=petition, serial=serial)
+
+
+def _prefill_serial(petition, text: str) -> str:
+    """?serial= as its full form when it reads as one of this petition's, else as given."""
+    try:
+        return serial_for(petition, text)
+    except SerialRefused:
+        return text[:40]
 
 
 @login_required
@@ -91,6 +124,7 @@ def paper_home(request, number: int):
         "total_sheets": Sheet.objects.filter(petition=petition).count(),
         "counts": compute_counts(petition.pk),
         "issue_form": IssueForm(),
+        "find_form": FindSheetForm(),
         # Not the sheet-column warnings: the sheets printed here have every
         # column the scheme needs.
         "warnings": [
@@ -151,11 +185,25 @@ def batch(request, number: int, first: int, last: int):
     return private_no_store(response)
 
 
+def _returns_page(request, petition, status=200, **forms):
+    recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
+        "-returned_at"
+    )[:10]
+    context = {
+        "petition": petition,
+        "form": forms.get("form") or ReturnForm(),
+        "photo_form": forms.get("photo_form") or PhotoForm(),
+        "fix_form": forms.get("fix_form") or CorrectTallyForm(),
+        "find_form": forms.get("find_form") or FindSheetForm(),
+        "recent": recent,
+    }
+    return private_no_store(render(request, "paper/returns.html", context, status=status))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def returns(request, number: int):
     petition = staff_petition(request, number)
-    status = 200
     if request.method == "POST":
         form = ReturnForm(request.POST)
         if form.is_valid():
@@ -171,16 +219,52 @@ def returns(request, number: int):
                     text += f" Write {sheet.serial} on the sheet."
                 messages.success(request, text)
                 return see_other(_paper_url(petition, "paper_returns"))
-        status = 400
-    else:
-        form = ReturnForm(
-            initial={k: request.GET[k] for k in ("serial", "tally") if request.GET.get(k)}
-        )
-    recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
-        "-returned_at"
-    )[:10]
-    context = {"petition": petition, "form": form, "photo_form": PhotoForm(), "recent": recent}
-    return private_no_store(render(request, "paper/returns.html", context, status=status))
+        return _returns_page(request, petition, 400, form=form)
+    initial = {k: request.GET[k][:40] for k in ("serial", "tally") if request.GET.get(k)}
+    if "serial" in initial:
+        initial["serial"] = _prefill_serial(petition, initial["serial"])
+    return _returns_page(request, petition, form=ReturnForm(initial=initial))
+
+
+@login_required
+@require_POST
+def fix_tally(request, number: int):
+    """Correct the tally of a sheet already logged. Anyone who may log returns
+    of this petition may correct one; the audit log keeps both figures."""
+    petition = staff_petition(request, number)
+    form = CorrectTallyForm(request.POST)
+    if form.is_valid():
+        try:
+            sheet, old = correct_tally(
+                petition, form.cleaned_data["serial"], form.cleaned_data["tally"], request.user
+            )
+        except ReturnRefused as e:
+            form.add_error(e.field, str(e))
+        else:
+            was = "no tally" if old is None else f"{old}"
+            messages.success(
+                request, f"Corrected the tally of {sheet.serial} from {was} to {sheet.tally}."
+            )
+            return see_other(_paper_url(petition, "paper_returns"))
+    return _returns_page(request, petition, 400, fix_form=form)
+
+
+@login_required
+@require_GET
+def find_sheet(request, number: int):
+    """The typing page of the sheet whose number was typed."""
+    petition = staff_petition(request, number)
+    form = FindSheetForm(request.GET)
+    if form.is_valid():
+        try:
+            serial = serial_for(petition, form.cleaned_data["serial"])
+        except SerialRefused as e:
+            form.add_error("serial", str(e))
+        else:
+            if Sheet.objects.filter(petition=petition, serial=serial).exists():
+                return see_other(_paper_url(petition, "paper_transcribe", serial))
+            form.add_error("serial", f"There is no sheet {serial}. Check the number on it.")
+    return _returns_page(request, petition, 400, find_form=form)
 
 
 @login_required
@@ -214,18 +298,17 @@ def read_photo(request, number: int):
                      "This is a downloaded sheet with no number: it gets one when logged. ")
                     + f"Rows with writing: {len(rows)}. Check both against the sheet.",
                 )  # fmt: skip
-    form = ReturnForm(initial=initial)
     photo_form = PhotoForm()
     if error:
         photo_form = PhotoForm({}, {})
         photo_form.is_valid()
         photo_form.add_error("photo", error)
-    recent = Sheet.objects.filter(petition=petition, returned_at__isnull=False).order_by(
-        "-returned_at"
-    )[:10]
-    context = {"petition": petition, "form": form, "photo_form": photo_form, "recent": recent}
-    return private_no_store(
-        render(request, "paper/returns.html", context, status=400 if error else 200)
+    return _returns_page(
+        request,
+        petition,
+        400 if error else 200,
+        form=ReturnForm(initial=initial),
+        photo_form=photo_form,
     )
 
 
@@ -279,7 +362,9 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
     return rows
 
 
-def _transcribe_page(request, petition, sheet, status=200, forms_by_row=None, decisions=None):
+def _transcribe_page(
+    request, petition, sheet, status=200, forms_by_row=None, decisions=None, reopen_form=None
+):
     context = {
         "petition": petition,
         "sheet": sheet,
@@ -287,6 +372,7 @@ def _transcribe_page(request, petition, sheet, status=200, forms_by_row=None, de
         "progress": tx.progress(sheet),
         "organiser": is_organiser(request.user, petition),
         "error_form": next((f for f in (forms_by_row or {}).values() if f.errors), None),
+        "reopen_form": reopen_form or ReopenForm(),
     }
     return private_no_store(render(request, "paper/transcribe.html", context, status=status))
 
@@ -296,6 +382,8 @@ def _transcribe_page(request, petition, sheet, status=200, forms_by_row=None, de
 def transcribe(request, number: int, serial: str):
     petition = staff_petition(request, number)
     sheet = _sheet_or_404(petition, serial)
+    if serial != sheet.serial:  # typed short, like .../sheets/12/
+        return see_other(_paper_url(petition, "paper_transcribe", sheet.serial))
     return _transcribe_page(request, petition, sheet)
 
 
@@ -377,6 +465,28 @@ def complete(request, number: int, serial: str):
     return see_other(_paper_url(petition, "paper_home"))
 
 
+@login_required
+@require_POST
+def reopen(request, number: int, serial: str):
+    """Reopen a completed transcription to correct it: organisers only."""
+    petition = staff_petition(request, number, organiser_only=True)
+    sheet = _sheet_or_404(petition, serial)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            sheet = reopen_transcription(sheet, request.user, form.cleaned_data["reason"])
+        except ReturnRefused as e:
+            form.add_error("reason", str(e))
+        else:
+            messages.success(
+                request,
+                f"Sheet {sheet.serial} is open for typing again: undo and retype any row. "
+                f"Until it is marked complete again it counts by its tally ({sheet.tally}).",
+            )
+            return see_other(_paper_url(petition, "paper_transcribe", sheet.serial))
+    return _transcribe_page(request, petition, sheet, 400, reopen_form=form)
+
+
 # --- Scans ---------------------------------------------------------------------
 
 
@@ -435,15 +545,22 @@ def assign_scan(request, number: int, pk: int):
     petition = staff_petition(request, number, organiser_only=True)
     scan = get_object_or_404(Scan, petition=petition, pk=pk, status=Scan.Status.UNIDENTIFIED)
     form = AssignForm(request.POST)
-    serial = parse_serial(form.data.get("serial", ""))
-    sheet = Sheet.objects.filter(petition=petition, serial=serial).first() if serial else None
+    typed = form.data.get("serial", "")
+    try:
+        serial = serial_for(petition, typed)
+    except SerialRefused as e:
+        messages.error(request, f"{e} Nothing was changed.")
+        return see_other(_paper_url(petition, "paper_scans"))
+    sheet = Sheet.objects.filter(petition=petition, serial=serial).first()
     if sheet is None:
         messages.error(
             request,
-            f"There is no sheet {serial or form.data.get('serial', '')[:30]!r} on this petition. "
+            f"There is no sheet {serial} on this petition. "
             "Log a downloaded sheet's return first to give it a number. Nothing was changed.",
         )
     else:
-        Scan.objects.filter(pk=scan.pk).update(sheet=sheet, status=Scan.Status.FILED)
+        with transaction.atomic():
+            Scan.objects.filter(pk=scan.pk).update(sheet=sheet, status=Scan.Status.FILED)
+            returned_by_scan(sheet, request.user)
         messages.success(request, f"Filed the scan with sheet {sheet.serial}.")
     return see_other(_paper_url(petition, "paper_scans"))

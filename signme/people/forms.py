@@ -1,7 +1,10 @@
 from django import forms
 from django.core.validators import validate_email
 
+from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 from signme.petitions.consent import CHANNELS
+
+from .models import RightsRequest
 
 
 def _clean_address(value: str) -> str:
@@ -65,3 +68,107 @@ class SignedWithdrawalForm(forms.Form):
 
     def clean_email(self):
         return _clean_address(self.cleaned_data["email"])
+
+
+def _clean_postcode(value: str) -> str:
+    try:
+        return normalise_postcode(value)
+    except InvalidPostcode:
+        raise forms.ValidationError("Enter a UK postcode, like NR25 6BW.") from None
+
+
+class PaperAskForm(forms.Form):
+    """Someone who signed on paper, with no email to prove: they are named by
+    name and postcode, and an organiser checks who they are."""
+
+    name = forms.CharField(
+        label="Your full name",
+        max_length=200,
+        help_text="As you wrote it on the sheet.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your full name as you wrote it on the sheet."},
+    )
+    postcode = forms.CharField(
+        label="Your postcode",
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
+        error_messages={"required": "Enter the postcode you wrote on the sheet."},
+    )
+    address = forms.CharField(
+        label="Your address (optional)",
+        max_length=300,
+        required=False,
+        help_text="The first line is enough, like 12 Market Place.",
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    wants = forms.ChoiceField(
+        label="What you ask for",
+        choices=RightsRequest.Wants.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you ask for."},
+    )
+    reply_to = forms.CharField(
+        label="Where we should answer",
+        max_length=300,
+        help_text="An email address or a postal address. The organisers may write to the "
+        "address on your signature to check the request is yours.",
+        error_messages={"required": "Enter an email or postal address for the answer."},
+    )
+
+    def clean_postcode(self):
+        return _clean_postcode(self.cleaned_data["postcode"])
+
+
+class LetterRequestForm(forms.Form):
+    """A request that came to the organisers by letter or email: staff find the
+    person by name and postcode, or by the email they signed with."""
+
+    prefix = "letter"
+    name = forms.CharField(label="Their full name", max_length=200, required=False)
+    postcode = forms.CharField(label="Their postcode", max_length=10, required=False)
+    address = forms.CharField(label="Their address (optional)", max_length=300, required=False)
+    email = forms.CharField(
+        label="Or the email address they signed with",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    wants = forms.ChoiceField(
+        label="What they ask for",
+        choices=RightsRequest.Wants.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what they ask for."},
+    )
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        return _clean_postcode(value) if value else ""
+
+    def clean_email(self):
+        value = self.cleaned_data["email"].strip()
+        return _clean_address(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        has_person = data.get("name", "").strip() and data.get("postcode")
+        if not has_person and not data.get("email") and not self.errors:
+            self.add_error(
+                "name", "Enter their name and postcode, or the email address they signed with."
+            )
+        return data
+
+
+class CheckedRequestForm(forms.Form):
+    """The organiser's decision on a request by name and postcode."""
+
+    DECISIONS = [
+        ("erase", "It is them: erase these signatures"),
+        ("answered", "It is them: I have sent them their data"),
+        ("not_confirmed", "I could not confirm who asked: close it"),
+    ]
+    decision = forms.ChoiceField(
+        label="What you did",
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what you did."},
+    )

@@ -19,6 +19,8 @@ class Suppression(models.Model):
     class Kind(models.TextChoices):
         EMAIL = "email", "Email address"
         PHONE = "phone", "Phone number"
+        # A paper signer has no email: their name and postcode, normalised.
+        NAME_POSTCODE = "name_postcode", "Name and postcode"
 
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", "Unsubscribed from one channel"
@@ -28,7 +30,7 @@ class Suppression(models.Model):
         ANONYMISED = "anonymised", "Anonymised at the end of retention"
 
     organisation = models.ForeignKey("petitions.Organisation", on_delete=models.CASCADE)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
     digest = models.CharField(max_length=64)
     # The channel stopped; blank means every channel.
     channel = models.CharField(max_length=10, blank=True)
@@ -51,18 +53,40 @@ class RightsRequest(models.Model):
     """A signer's request from /your-data/, proven by a link sent to the address.
 
     The address itself is kept only while the request is open (the link needs
-    it); the keyed hash stays so the log still says whose request it was."""
+    it); the keyed hash stays so the log still says whose request it was.
+
+    A paper signer may have given no email: their request names them by name
+    and postcode (kind "paper"), and an organiser checks who it is before
+    acting on it. Those details too are kept only while it is open."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "By email: proven by a link sent to the address"
+        PAPER = "paper", "By name and postcode: checked by an organiser"
+
+    class Wants(models.TextChoices):
+        ACCESS = "access", "A copy of their data"
+        ERASE = "erase", "Their data erased"
 
     class Status(models.TextChoices):
         LINK_SENT = "link_sent", "Waiting for the person to open the link"
         NO_DATA = "no_data", "No data held: nothing sent"
         OPEN = "open", "Link opened"
+        CHECKING = "checking", "Waiting for an organiser to check who it is"
         DONE = "done", "Completed"
         EXPIRED = "expired", "Link expired unused"
 
     organisations = models.ManyToManyField("petitions.Organisation", blank=True, related_name="+")
     email = models.CharField(max_length=254, blank=True)
     email_digest = models.CharField(max_length=64)
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.EMAIL, db_default=Kind.EMAIL
+    )
+    name = models.CharField(max_length=200, blank=True, db_default="")
+    postcode = models.CharField(max_length=8, blank=True, db_default="")
+    address = models.CharField(max_length=300, blank=True, db_default="")
+    # Where the organiser answers a paper request: an email or a postal address.
+    reply_to = models.CharField(max_length=300, blank=True, db_default="")
+    wants = models.CharField(max_length=8, choices=Wants.choices, blank=True, db_default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.LINK_SENT)
     # What the person did, one line each: "access: downloaded", "erasure: 2 signatures".
     outcome = models.TextField(blank=True)
@@ -87,6 +111,8 @@ class RightsRequest(models.Model):
     @property
     def masked_email(self) -> str:
         local, _, domain = self.email.partition("@")
+        if self.kind == self.Kind.PAPER:
+            return f"{self.name[:1]}… at {self.postcode}" if self.name else "(removed)"
         if not self.email:
             return "(removed)"
         return f"{local[:1]}…@{domain}"

@@ -7,6 +7,7 @@ from django.utils import timezone
 from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.lib.emails import canonical_email
+from signme.lib.names import name_key
 from signme.mailing.kinds import EmailKind, render_templates
 from signme.mailing.models import OutboundEmail
 from signme.mailing.outbox import queue_email
@@ -17,7 +18,7 @@ from .contact import EFFECTS, current_consents, effect, may_contact
 from .links import rights_url
 from .models import RightsRequest, Suppression
 from .preferences import stop_contact
-from .suppression import email_digest, suppress
+from .suppression import email_digest, person_digest, person_key, suppress
 
 KIND = EmailKind.RIGHTS_LINK
 
@@ -88,6 +89,142 @@ def signatures_of(request: RightsRequest):
     )
 
 
+# --- Signers with no email: by name and postcode ------------------------------
+
+
+def _house(address: str) -> str:
+    """The first word of an address, which is its house number or name."""
+    words = "".join(ch if ch.isalnum() else " " for ch in (address or "").casefold()).split()
+    return words[0] if words else ""
+
+
+def matching_signatures(organisations, *, name="", postcode="", address="", email=""):
+    """The signatures, in these organisations, of the person so described:
+    the same canonical email, or the same name and postcode ignoring case,
+    spacing and accents (the duplicate rule of paper rows). An address, when
+    given and held, narrows by its first word, the house number or name."""
+    live = Signature.objects.filter(petition__organisation__in=organisations, erased_at=None)
+    ids = set()
+    if email and (canonical := canonical_email(email)):
+        ids |= set(live.filter(email_canonical=canonical).values_list("pk", flat=True))
+    if key := person_key(name, postcode):
+        wanted_name, wanted_postcode = key.split("|")
+        house = _house(address)
+        for pk, held_name, held_address in live.filter(postcode=wanted_postcode).values_list(
+            "pk", "name", "address"
+        ):
+            if name_key(held_name) != wanted_name:
+                continue
+            if house and _house(held_address) and _house(held_address) != house:
+                continue
+            ids.add(pk)
+    return (
+        Signature.objects.filter(pk__in=ids)
+        .select_related("petition__organisation", "notice", "sheet")
+        .order_by("created_at", "pk")
+    )
+
+
+def ask_by_name(name: str, postcode: str, address: str, wants: str, reply_to: str):
+    """A request from someone with no email to prove: recorded for the
+    organisers of whoever holds a signature under that name and postcode, to
+    check and answer. The same work, and the same answer to the person,
+    whether or not anyone does: only the organisers ever learn of a match."""
+    found = matching_signatures(
+        Organisation.objects.all(), name=name, postcode=postcode, address=address
+    )
+    organisations = list(
+        Organisation.objects.filter(petition__signatures__in=found).distinct().order_by("pk")
+    )
+    with transaction.atomic():
+        request = RightsRequest.objects.create(
+            kind=RightsRequest.Kind.PAPER,
+            email_digest=person_digest(name, postcode),
+            name=name,
+            postcode=person_key(name, postcode).split("|")[-1],
+            address=address,
+            reply_to=reply_to,
+            wants=wants,
+            status=RightsRequest.Status.CHECKING,
+        )
+        if not organisations:
+            # Nobody to answer for: nothing kept but the hash.
+            RightsRequest.objects.filter(pk=request.pk).update(
+                status=RightsRequest.Status.NO_DATA,
+                name="",
+                postcode="",
+                address="",
+                reply_to="",
+                completed_at=timezone.now(),
+            )
+            return request
+        request.organisations.set(organisations)
+        for organisation in organisations:
+            audit.record(
+                None,
+                Action.REQUEST,
+                f"rights request {request.pk} received by name and postcode, to check",
+                organisation=organisation,
+            )
+    return request
+
+
+def request_signatures(request: RightsRequest, organisations):
+    """What a paper request finds in these organisations (an organiser's own)."""
+    return matching_signatures(
+        request.organisations.filter(pk__in=organisations),
+        name=request.name,
+        postcode=request.postcode,
+        address=request.address,
+        email=request.email,
+    )
+
+
+def paper_subject_data(request: RightsRequest, signatures) -> dict:
+    """A paper request's copy of the data, for the organiser to send."""
+    return {
+        "request": request.pk,
+        "generated_at": _iso(timezone.now()),
+        "signatures": [_signature_record(s) for s in signatures],
+        "consent_records": [
+            _consent_record(c)
+            for c in Consent.objects.filter(signature__in=list(signatures))
+            .select_related("signature__petition", "signature__sheet", "notice__petition")
+            .order_by("created_at", "id")
+        ],
+    }
+
+
+def close_paper_request(request: RightsRequest, line: str, user, action: Action, count=0):
+    """Record what was done and forget the person's details."""
+    request.add_outcome(line)
+    RightsRequest.objects.filter(pk=request.pk).update(
+        outcome=request.outcome,
+        status=RightsRequest.Status.DONE,
+        completed_at=timezone.now(),
+        name="",
+        postcode="",
+        address="",
+        reply_to="",
+        email="",
+    )
+    for organisation in request.organisations.all():
+        audit.record(
+            user, action, f"rights request {request.pk}: {line}", organisation=organisation,
+            count=count,
+        )  # fmt: skip
+
+
+def erase_for_request(request: RightsRequest, organisations, user) -> int:
+    """An organiser checked a paper request for erasure: blank those rows."""
+    with transaction.atomic():
+        signatures = request_signatures(request, organisations)
+        n = erase_signatures(Signature.objects.filter(pk__in=[s.pk for s in signatures]),
+                             Suppression.Reason.ERASED)  # fmt: skip
+        close_paper_request(request, f"erasure: {n} signature(s) erased", user, Action.ERASE, n)
+    return n
+
+
 def _iso(value):
     return value.isoformat() if value else None
 
@@ -106,6 +243,8 @@ def how_given(consent: Consent) -> str:
             return "Your request at /your-data/"
         case Consent.Mechanism.STAFF:
             return "Recorded by the organisation's staff"
+        case Consent.Mechanism.IMPORT if signature.imported_from:
+            return f"Imported from {signature.imported_from}"
     return consent.get_mechanism_display()
 
 
@@ -120,6 +259,29 @@ def _consent_record(c: Consent) -> dict:
         "wording": c.wording,
         "privacy_notice": c.notice.code if c.notice else None,
         "at": _iso(c.created_at),
+    }
+
+
+def _signature_record(s: Signature) -> dict:
+    return {
+        "petition": s.petition.number,
+        "petition_title": s.petition.title,
+        "organisation": s.petition.organisation.name,
+        "name": s.name,
+        "email": s.email,
+        "address": s.address,
+        "postcode": s.postcode,
+        "phone": s.phone,
+        "eligible": s.eligible,
+        "source": s.get_source_display(),
+        "imported_from": s.imported_from or None,
+        "sheet": s.sheet.serial if s.sheet else None,
+        "sheet_row": s.sheet_row,
+        "status": s.get_status_display(),
+        "privacy_notice": s.notice.code,
+        "privacy_notice_text": s.notice.text,
+        "signed_at": _iso(s.created_at),
+        "verified_at": _iso(s.verified_at),
     }
 
 
@@ -148,27 +310,7 @@ def subject_data(request: RightsRequest) -> dict:
                 "address": organisation.address,
                 "contact": organisation.email,
                 "privacy_policy": organisation.privacy_policy_url,
-                "signatures": [
-                    {
-                        "petition": s.petition.number,
-                        "petition_title": s.petition.title,
-                        "name": s.name,
-                        "email": s.email,
-                        "address": s.address,
-                        "postcode": s.postcode,
-                        "phone": s.phone,
-                        "eligible": s.eligible,
-                        "source": s.get_source_display(),
-                        "sheet": s.sheet.serial if s.sheet else None,
-                        "sheet_row": s.sheet_row,
-                        "status": s.get_status_display(),
-                        "privacy_notice": s.notice.code,
-                        "privacy_notice_text": s.notice.text,
-                        "signed_at": _iso(s.created_at),
-                        "verified_at": _iso(s.verified_at),
-                    }
-                    for s in mine
-                ],
+                "signatures": [_signature_record(s) for s in mine],
                 # The same answer the worker gets before each message.
                 "contact_now": {
                     c.value: all(may_contact(organisation, canonical, c.value, p) for p in phones)
@@ -248,7 +390,14 @@ def erase_signatures(signatures, reason: str | None) -> int:
         return 0
     if reason:
         for s in Signature.objects.filter(pk__in=ids).select_related("petition"):
-            suppress(s.petition.organisation_id, reason, email=s.email_canonical, phone=s.phone)
+            suppress(
+                s.petition.organisation_id,
+                reason,
+                email=s.email_canonical,
+                phone=s.phone,
+                name=s.name,
+                postcode=s.postcode,
+            )
     OutboundEmail.objects.filter(signature_id__in=ids).delete()
     return Signature.objects.filter(pk__in=ids, erased_at=None).update(
         name="",

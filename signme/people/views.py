@@ -18,7 +18,7 @@ from signme.petitions.consent import CHANNELS
 from signme.petitions.models import Consent, Signature
 
 from . import rights
-from .forms import AskForm, EraseForm, StopForm
+from .forms import AskForm, EraseForm, PaperAskForm, StopForm
 from .links import read_rights_token, read_unsubscribe_token
 from .models import RightsRequest
 from .preferences import receiving, stop_contact
@@ -92,30 +92,65 @@ def _unsubscribe_page(request, token: str, signature: Signature | None):
     return private_no_store(render(request, "people/unsubscribe.html", context))
 
 
+def _ask_page(request, status=200, **forms):
+    context = {
+        "form": forms.get("form") or AskForm(),
+        "paper_form": forms.get("paper_form") or PaperAskForm(),
+        "limited": forms.get("limited", False),
+    }
+    return private_no_store(render(request, "people/ask.html", context, status=status))
+
+
+def _too_many(request):
+    if wait := rate_limited("rights-ip", client_ip(request), ASK_LIMIT_PER_IP, window=3600):
+        response = _ask_page(request, 429, limited=True)
+        response["Retry-After"] = str(wait)
+        return response
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def your_data(request):
-    form = AskForm(request.POST or None)
-    if request.method == "POST":
-        if wait := rate_limited("rights-ip", client_ip(request), ASK_LIMIT_PER_IP, window=3600):
-            response = render(
-                request, "people/ask.html", {"form": AskForm(), "limited": True}, status=429
-            )
-            response["Retry-After"] = str(wait)
-            return private_no_store(response)
-        if form.is_valid():
-            email = form.cleaned_data["email"]
-            digest = email_digest(email)
-            # Over the per-address limit we say the same thing and send nothing.
-            if not rate_limited("rights-address", digest, ASK_LIMIT_PER_ADDRESS, window=3600):
-                rights.ask(email)
-            return see_other(reverse("your_data_sent"))
-        return private_no_store(render(request, "people/ask.html", {"form": form}, status=400))
-    return private_no_store(render(request, "people/ask.html", {"form": form}))
+    if request.method == "GET":
+        return _ask_page(request)
+    if limited := _too_many(request):
+        return limited
+    form = AskForm(request.POST)
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        digest = email_digest(email)
+        # Over the per-address limit we say the same thing and send nothing.
+        if not rate_limited("rights-address", digest, ASK_LIMIT_PER_ADDRESS, window=3600):
+            rights.ask(email)
+        return see_other(reverse("your_data_sent"))
+    return _ask_page(request, 400, form=form)
+
+
+@require_POST
+def your_data_paper(request):
+    """Signed on paper, with no email: a request by name and postcode, which
+    the organisers check. Everyone gets the same answer, so the page tells a
+    stranger nothing about who signed."""
+    if limited := _too_many(request):
+        return limited
+    form = PaperAskForm(request.POST)
+    if not form.is_valid():
+        return _ask_page(request, 400, paper_form=form)
+    data = form.cleaned_data
+    rights.ask_by_name(
+        data["name"], data["postcode"], data["address"], data["wants"], data["reply_to"]
+    )
+    return see_other(reverse("your_data_paper_sent"))
 
 
 @require_GET
 def your_data_sent(request):
     return private_no_store(render(request, "people/ask_sent.html"))
+
+
+@require_GET
+def your_data_paper_sent(request):
+    return private_no_store(render(request, "people/ask_paper_sent.html"))
 
 
 def _rights_request(token: str) -> RightsRequest:

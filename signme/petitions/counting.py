@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from .models import Petition, PetitionCount, Sheet, Signature, ThresholdReached
 
+# Signed online: here, or on another platform and imported from its export.
+ONLINE = [Signature.Source.WEB, Signature.Source.IMPORT]
+
 
 @dataclass(frozen=True)
 class Counts:
@@ -44,13 +47,13 @@ def compute_counts(petition_id: int) -> Counts:
     """The exact figures, straight from the rows.
 
     Only signatures whose stored validity is "counted" (validity.py). Online:
-    confirmed on the web. Paper: a returned sheet counts by its tally until its
-    transcription is complete, then by its counted rows; so no row is ever
-    counted twice."""
+    confirmed on the web, or imported from another platform. Paper: a
+    returned sheet counts by its tally until its transcription is complete,
+    then by its counted rows; so no row is ever counted twice."""
     counted = Signature.objects.filter(
         petition_id=petition_id, validity=Signature.Validity.COUNTED
     ).aggregate(
-        online=Count("id", filter=Q(source=Signature.Source.WEB)),
+        online=Count("id", filter=Q(source__in=ONLINE)),
         paper=Count(
             "id", filter=Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
         ),
@@ -89,7 +92,7 @@ def daily_counts(petition_id: int) -> list[Day]:
         petition_id=petition_id, validity=Signature.Validity.COUNTED
     )
     for row in (
-        counted.filter(source=Signature.Source.WEB)
+        counted.filter(source__in=ONLINE)
         .annotate(day=TruncDate(Coalesce("verified_at", "created_at")))
         .values("day")
         .annotate(n=Count("id"))

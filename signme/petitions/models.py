@@ -449,6 +449,9 @@ class Signature(models.Model):
     class Source(models.TextChoices):
         WEB = "web", "Online"
         PAPER = "paper", "Paper"
+        # Signed online on another platform, and imported from its export
+        # (`signme import-signatures`); imported_from names the platform.
+        IMPORT = "import", "Online elsewhere, imported"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for email confirmation"
@@ -478,6 +481,12 @@ class Signature(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
     sheet = models.ForeignKey(
         "Sheet", null=True, blank=True, on_delete=models.PROTECT, related_name="signatures"
+    )
+    imported_from = models.CharField(
+        max_length=100,
+        blank=True,
+        db_default="",
+        help_text="For an imported signature: the platform it was signed on.",
     )
     sheet_row = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)

@@ -33,6 +33,7 @@ from signme.lib.pdfstream import StreamingCanvas
 from signme.paper.models import Scan
 from signme.people.suppression import email_digest, stop_notice_digests
 from signme.petitions.compliance import notice_shares_email
+from signme.petitions.counting import ONLINE
 from signme.petitions.models import Petition, PrivacyNotice, Sheet, Signature
 
 CHUNK = 5000
@@ -52,6 +53,8 @@ class PackFacts:
     """Everything the cover page states, read before the list is drawn."""
 
     online: int = 0
+    imported: int = 0
+    imported_from: list[str] = field(default_factory=list)
     paper: int = 0
     paper_tallied: int = 0
     tallied_sheets: int = 0
@@ -64,6 +67,9 @@ class PackFacts:
     withheld: tuple[int, ...] = ()
     withheld_counted: int = 0
     erased: int = 0
+    # Paper rows erased at their signer's request, as (serial, row): their
+    # sheet's scan still shows the row, so the clerk is told why it is not listed.
+    erased_rows: list[tuple[str, int]] = field(default_factory=list)
     scans: int = 0
     typed_without_scan: list[str] = field(default_factory=list)
     first: date | None = None
@@ -74,7 +80,7 @@ class PackFacts:
 
     @property
     def listed(self) -> int:
-        return self.online + self.paper
+        return self.online + self.imported + self.paper
 
     @property
     def not_listed(self) -> int:
@@ -97,7 +103,7 @@ def counted(petition: Petition):
     petitions.counting): stored validity "counted", and paper rows only once
     their sheet is typed up (until then the sheet's tally counts)."""
     return Signature.objects.filter(petition=petition, validity=Signature.Validity.COUNTED).filter(
-        Q(source=Signature.Source.WEB)
+        Q(source__in=ONLINE)
         | Q(source=Signature.Source.PAPER, sheet__transcribed_at__isnull=False)
     )
 
@@ -133,6 +139,7 @@ def gather_facts(petition: Petition) -> PackFacts:
     on_list = Q(erased_at=None) & ~Q(id__in=facts.withheld)
     agg = counted(petition).aggregate(
         online=Count("id", filter=Q(source="web") & on_list),
+        imported=Count("id", filter=Q(source="import") & on_list),
         paper=Count("id", filter=Q(source="paper") & on_list),
         erased=Count("id", filter=Q(erased_at__isnull=False)),
         withheld=Count("id", filter=Q(erased_at=None, id__in=facts.withheld)),
@@ -140,7 +147,25 @@ def gather_facts(petition: Petition) -> PackFacts:
         first=Min("created_at", filter=on_list),
         last=Max("created_at", filter=on_list),
     )
-    facts.online, facts.paper = agg["online"], agg["paper"]
+    facts.online, facts.imported, facts.paper = agg["online"], agg["imported"], agg["paper"]
+    if facts.imported:
+        facts.imported_from = sorted(
+            set(
+                counted(petition)
+                .filter(source="import")
+                .values_list("imported_from", flat=True)
+                .distinct()
+            )
+            - {""}
+        )
+    facts.erased_rows = list(
+        Signature.objects.filter(
+            petition=petition, source=Signature.Source.PAPER, erased_at__isnull=False
+        )
+        .exclude(sheet=None)
+        .order_by("sheet__serial", "sheet_row")
+        .values_list("sheet__serial", "sheet_row")
+    )
     facts.erased, facts.withheld_counted = agg["erased"], agg["withheld"]
     facts.kept_apart = agg["kept_apart"]
     facts.first, facts.last = _local_date(agg["first"]), _local_date(agg["last"])
@@ -211,13 +236,23 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
             "sheet__serial",
             "sheet_row",
             "notice_id",
+            "imported_from",
         )  # fmt: skip
     )
     email_notices = facts.email_notices
     pick = operator.itemgetter(*[ALL_COLUMNS.index(key) for key, _ in facts.columns])
-    for name, address, postcode, email, day, source, serial, row, notice_id in qs.iterator(
-        chunk_size=CHUNK
-    ):
+    for (
+        name,
+        address,
+        postcode,
+        email,
+        day,
+        source,
+        serial,
+        row,
+        notice_id,
+        imported_from,
+    ) in qs.iterator(chunk_size=CHUNK):
         yield pick(
             (
                 name,
@@ -225,9 +260,25 @@ def signatory_rows(petition: Petition, facts: PackFacts) -> Iterator[tuple[str, 
                 postcode,
                 email if notice_id in email_notices else "",
                 day,
-                "Online" if source == "web" else f"Paper, sheet {serial} row {row}",
+                _channel(source, serial, row, imported_from),
             )
         )
+
+
+def _channel(source: str, serial: str, row: int, imported_from: str) -> str:
+    if source == "web":
+        return "Online"
+    if source == "import":
+        return f"Online at {imported_from}, imported" if imported_from else "Online, imported"
+    return f"Paper, sheet {serial} row {row}"
+
+
+def erased_row_notes(facts: PackFacts) -> list[str]:
+    """One line per paper row erased at its signer's request: the scan still
+    shows the row (or its blanked place), and the clerk should see why it is
+    not in the list."""
+    return [f"Row {row} of {serial}: erased at the signer's request" for serial, row in
+            facts.erased_rows]  # fmt: skip
 
 
 def _scans(petition: Petition):
@@ -343,6 +394,15 @@ class PdfWriter:
             (f"{f.online:,}", "online, each confirmed by email"),
             (f"{f.paper:,}", "on paper, typed up from the sheets (scans follow the list)"),
         ]
+        if f.imported:
+            where = ", ".join(f.imported_from) or "another platform"
+            counts.insert(
+                1,
+                (
+                    f"{f.imported:,}",
+                    f"online at {where}, imported from its export and checked against the rest",
+                ),
+            )
         if f.paper_tallied:
             sheets = _n(f.tallied_sheets, "returned sheet", "returned sheets")
             counts.append(
@@ -402,6 +462,12 @@ class PdfWriter:
                 f" {_n(f.erased, 'signer', 'signers')} later had their details erased at their "
                 "request: counted in the total, but not listed here."
             )
+            if f.erased_rows:
+                removed += (
+                    f" {_n(len(f.erased_rows), 'paper row', 'paper rows')} erased this way "
+                    f"{'is' if len(f.erased_rows) == 1 else 'are'} named after the list, so "
+                    "the scans can be checked."
+                )
         if f.withheld_counted:
             removed += (
                 f" {_n(f.withheld_counted, 'signer', 'signers')} later asked us to stop using "
@@ -552,6 +618,23 @@ class PdfWriter:
             if progress:
                 progress(1)
 
+    # Why rows seen in the scans are not listed.
+    def erased_rows(self):
+        notes = erased_row_notes(self.facts)
+        if not notes:
+            return
+        y = self.height - MARGIN - 10
+        y = self.paragraph(y, "Paper rows erased at the signer's request", size=12, bold=True)
+        y = self.paragraph(
+            y,
+            "These rows appear on the sheets scanned below but are not in the list: their "
+            "signers asked for their details to be erased. They are counted in the total.",
+            size=10,
+        )
+        for line in notes:
+            y = self.paragraph(y, line, size=SIZE + 1)
+        self.finish_page()
+
     def save(self):
         self.c.save()
 
@@ -560,6 +643,7 @@ def write_pdf(petition: Petition, facts: PackFacts, out, progress: Progress | No
     pdf = PdfWriter(out, petition, facts)
     pdf.cover()
     pdf.signatories(signatory_rows(petition, facts), progress)
+    pdf.erased_rows()
     pdf.scans(progress)
     pdf.save()
     return pdf.page

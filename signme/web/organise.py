@@ -16,7 +16,7 @@ from signme.audit.log import Action, record
 from signme.lib.http import private_no_store, see_other
 from signme.lib.markdown import render_markdown
 from signme.moderation.summary import moderation_summary
-from signme.paper.summary import paper_summary
+from signme.paper.summary import paper_summary, sheets_by_holder
 from signme.people.summary import data_summary
 from signme.petitions.access import (
     is_organiser,
@@ -65,9 +65,13 @@ def petition_overview(request, number: int):
         for v in Signature.Validity
         if v not in (Signature.Validity.COUNTED, Signature.Validity.PENDING) and by_validity.get(v)
     ]
+    # Who holds which sheets names volunteers: for organisers only.
+    holders, holder_totals = sheets_by_holder(petition) if organiser else ([], None)
     context = {
         "petition": petition,
         "counts": counts,
+        "holders": holders,
+        "holder_totals": holder_totals,
         "pending": pending,
         "not_counted": not_counted,
         "organiser": organiser,
