@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from signme.lib.phones import normalise_phone
 from signme.petitions.models import Channel, Consent, Petition, Sheet, Signature
@@ -36,9 +37,9 @@ WITHDRAWALS = (
 
 GRANTED, WITHDREW, UNTICKED = "granted", "withdrew", "unticked"
 EFFECTS = {
-    GRANTED: "Granted",
-    WITHDREW: "Withdrew",
-    UNTICKED: "Unticked box: changes nothing",
+    GRANTED: _("Granted"),
+    WITHDREW: _("Withdrew"),
+    UNTICKED: _("Unticked box: changes nothing"),
 }
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
 
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 from signme.petitions.consent import CHANNELS
@@ -13,18 +14,18 @@ def _clean_address(value: str) -> str:
         validate_email(value)
     except forms.ValidationError:
         raise forms.ValidationError(
-            "Enter an email address in the right format, like name@example.org."
+            _("Enter an email address in the right format, like name@example.org.")
         ) from None
     return value
 
 
 class AskForm(forms.Form):
     email = forms.CharField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="The address you signed with. We email a link there to prove it is yours.",
+        help_text=_("The address you signed with. We email a link there to prove it is yours."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter the email address you signed with."},
+        error_messages={"required": _("Enter the email address you signed with.")},
     )
 
     def clean_email(self):
@@ -33,17 +34,17 @@ class AskForm(forms.Form):
 
 class StopForm(forms.Form):
     channels = forms.MultipleChoiceField(
-        label="Stop these",
+        label=_("Stop these"),
         choices=[(c.value, c.label) for c in CHANNELS],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one way we should stop contacting you."},
+        error_messages={"required": _("Choose at least one way we should stop contacting you.")},
     )
 
 
 class EraseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand my name and details will be removed and cannot be restored",
-        error_messages={"required": "Tick the box to confirm you want your data erased."},
+        label=_("I understand my name and details will be removed and cannot be restored"),
+        error_messages={"required": _("Tick the box to confirm you want your data erased.")},
     )
 
 
@@ -74,7 +75,7 @@ def _clean_postcode(value: str) -> str:
     try:
         return normalise_postcode(value)
     except InvalidPostcode:
-        raise forms.ValidationError("Enter a UK postcode, like NR25 6BW.") from None
+        raise forms.ValidationError(_("Enter a UK postcode, like NR25 6BW.")) from None
 
 
 class PaperAskForm(forms.Form):
@@ -82,37 +83,39 @@ class PaperAskForm(forms.Form):
     name and postcode, and an organiser checks who they are."""
 
     name = forms.CharField(
-        label="Your full name",
+        label=_("Your full name"),
         max_length=200,
-        help_text="As you wrote it on the sheet.",
+        help_text=_("As you wrote it on the sheet."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Enter your full name as you wrote it on the sheet."},
+        error_messages={"required": _("Enter your full name as you wrote it on the sheet.")},
     )
     postcode = forms.CharField(
-        label="Your postcode",
+        label=_("Your postcode"),
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
-        error_messages={"required": "Enter the postcode you wrote on the sheet."},
+        error_messages={"required": _("Enter the postcode you wrote on the sheet.")},
     )
     address = forms.CharField(
-        label="Your address (optional)",
+        label=_("Your address (optional)"),
         max_length=300,
         required=False,
-        help_text="The first line is enough, like 12 Market Place.",
+        help_text=_("The first line is enough, like 12 Market Place."),
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     wants = forms.ChoiceField(
-        label="What you ask for",
+        label=_("What you ask for"),
         choices=RightsRequest.Wants.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you ask for."},
+        error_messages={"required": _("Choose what you ask for.")},
     )
     reply_to = forms.CharField(
-        label="Where we should answer",
+        label=_("Where we should answer"),
         max_length=300,
-        help_text="An email address or a postal address. The organisers may write to the "
-        "address on your signature to check the request is yours.",
-        error_messages={"required": "Enter an email or postal address for the answer."},
+        help_text=_(
+            "An email address or a postal address. The organisers may write to the "
+            "address on your signature to check the request is yours."
+        ),
+        error_messages={"required": _("Enter an email or postal address for the answer.")},
     )
 
     def clean_postcode(self):

@@ -2,6 +2,9 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from signme.lib.language import ENGLISH, WELSH
 
 # Rights requests are answered within one month (UK GDPR art. 12(3)); counted
 # as 30 days so the due date never falls after the legal one.
@@ -23,11 +26,11 @@ class Suppression(models.Model):
         NAME_POSTCODE = "name_postcode", "Name and postcode"
 
     class Reason(models.TextChoices):
-        UNSUBSCRIBED = "unsubscribed", "Unsubscribed from one channel"
-        OBJECTED = "objected", "Objected to all contact"
-        ERASED = "erased", "Personal data erased"
-        STOP = "stop", "Stop notice: no processing of political opinions"
-        ANONYMISED = "anonymised", "Anonymised at the end of retention"
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed from one channel")
+        OBJECTED = "objected", _("Objected to all contact")
+        ERASED = "erased", _("Personal data erased")
+        STOP = "stop", _("Stop notice: no processing of political opinions")
+        ANONYMISED = "anonymised", _("Anonymised at the end of retention")
 
     organisation = models.ForeignKey("petitions.Organisation", on_delete=models.CASCADE)
     kind = models.CharField(max_length=16, choices=Kind.choices)
@@ -64,8 +67,8 @@ class RightsRequest(models.Model):
         PAPER = "paper", "By name and postcode: checked by an organiser"
 
     class Wants(models.TextChoices):
-        ACCESS = "access", "A copy of their data"
-        ERASE = "erase", "Their data erased"
+        ACCESS = "access", _("A copy of their data")
+        ERASE = "erase", _("Their data erased")
 
     class Status(models.TextChoices):
         LINK_SENT = "link_sent", "Waiting for the person to open the link"
@@ -88,6 +91,13 @@ class RightsRequest(models.Model):
     reply_to = models.CharField(max_length=300, blank=True, db_default="")
     wants = models.CharField(max_length=8, choices=Wants.choices, blank=True, db_default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.LINK_SENT)
+    # The language the person asked in: their link is sent in it.
+    language = models.CharField(
+        max_length=5,
+        choices=[(ENGLISH, "English"), (WELSH, "Welsh")],
+        default=ENGLISH,
+        db_default=ENGLISH,
+    )
     # What the person did, one line each: "access: downloaded", "erasure: 2 signatures".
     outcome = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -3,10 +3,12 @@
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.lib.emails import canonical_email
+from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.lib.names import name_key
 from signme.mailing.kinds import EmailKind, render_templates
 from signme.mailing.models import OutboundEmail
@@ -23,13 +25,14 @@ from .suppression import email_digest, person_digest, person_key, suppress
 KIND = EmailKind.RIGHTS_LINK
 
 
-def ask(email: str) -> RightsRequest:
-    """Record a request and queue the link. Exactly the same work whether or
-    not the address signed anything: who holds data is decided by the worker
-    when it renders the email, so the page cannot leak it, even by timing."""
+def ask(email: str, language: str = ENGLISH) -> RightsRequest:
+    """Record a request and queue the link, to be written in the language
+    the person asked in. Exactly the same work whether or not the address
+    signed anything: who holds data is decided by the worker when it renders
+    the email, so the page cannot leak it, even by timing."""
     with transaction.atomic():
         request = RightsRequest.objects.create(
-            email=email.strip(), email_digest=email_digest(email)
+            email=email.strip(), email_digest=email_digest(email), language=language
         )
         queue_email(KIND, request.email, headers={"rights_request": request.pk})
     return request
@@ -62,14 +65,17 @@ def rights_link(row):
                 f"rights request {request.pk} received",
                 organisation=organisation,
             )
-    rendered = render_templates(
-        "people/emails/rights_link",
-        {
-            "organisations": organisations,
-            "link": rights_url(request.pk),
-            "hours": settings.RIGHTS_TOKEN_MAX_AGE // 3600,
-        },
-    )
+    # The link keeps a Welsh reader's page in Welsh, whatever their browser says.
+    link = rights_url(request.pk) + ("?lang=cy" if request.language == WELSH else "")
+    with in_language(request.language):
+        rendered = render_templates(
+            "people/emails/rights_link",
+            {
+                "organisations": organisations,
+                "link": link,
+                "hours": settings.RIGHTS_TOKEN_MAX_AGE // 3600,
+            },
+        )
     rendered.headers = {}
     return rendered
 
@@ -234,17 +240,22 @@ def how_given(consent: Consent) -> str:
     signature = consent.signature
     match consent.mechanism:
         case Consent.Mechanism.WEB:
-            return f"Box on the online form, petition {signature.petition.number}"
+            return gettext("Box on the online form, petition %(number)s") % {
+                "number": signature.petition.number
+            }
         case Consent.Mechanism.PAPER if signature.sheet:
-            return f"Paper sheet {signature.sheet.serial} row {signature.sheet_row}, typed up"
+            return gettext("Paper sheet %(serial)s row %(row)s, typed up") % {
+                "serial": signature.sheet.serial,
+                "row": signature.sheet_row,
+            }
         case Consent.Mechanism.UNSUBSCRIBE:
-            return "Unsubscribe link in an email"
+            return gettext("Unsubscribe link in an email")
         case Consent.Mechanism.REQUEST:
-            return "Your request at /your-data/"
+            return gettext("Your request at /your-data/")
         case Consent.Mechanism.STAFF:
-            return "Recorded by the organisation's staff"
+            return gettext("Recorded by the organisation's staff")
         case Consent.Mechanism.IMPORT if signature.imported_from:
-            return f"Imported from {signature.imported_from}"
+            return gettext("Imported from %(platform)s") % {"platform": signature.imported_from}
     return consent.get_mechanism_display()
 
 
@@ -253,7 +264,7 @@ def _consent_record(c: Consent) -> dict:
         "channel": c.channel,
         "given": c.given,
         "effect": effect(c),
-        "effect_text": EFFECTS[effect(c)],
+        "effect_text": str(EFFECTS[effect(c)]),
         "how": how_given(c),
         "mechanism": c.mechanism,
         "wording": c.wording,

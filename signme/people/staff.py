@@ -73,7 +73,7 @@ def signed_withdrawal(request):
             f"{org.name}: {n} signature{'s' if n != 1 else ''}"
             for org, n in sorted(found.items(), key=lambda item: item[0].name)
         )
-        stopped = ", ".join(c.label for c in CHANNELS if c.value in channels)
+        stopped = ", ".join(str(c.label) for c in CHANNELS if c.value in channels)
         messages.success(
             request,
             f"Withdrawal recorded for the person who signed with that address ({where}). "

@@ -7,11 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.audit.log import Action
 from signme.lib.http import client_ip, private_no_store, see_other
+from signme.lib.language import WELSH, current_language
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
 from signme.petitions.consent import CHANNELS
@@ -27,6 +29,14 @@ from .suppression import email_digest
 ALL = [c.value for c in CHANNELS]
 ASK_LIMIT_PER_IP = 10  # an hour
 ASK_LIMIT_PER_ADDRESS = 3  # an hour: nobody can flood someone's inbox with links
+
+
+def _in_welsh(query: str = "") -> str:
+    """A redirect's query string, keeping a Welsh reader in Welsh whatever
+    their browser asks for (as ?lang=cy brought them here)."""
+    if current_language() == WELSH:
+        query = f"{query}&lang=cy" if query else "lang=cy"
+    return f"?{query}" if query else ""
 
 
 def _bad_link(request, error: BadToken | None, template="people/bad_link.html"):
@@ -79,12 +89,12 @@ def _unsubscribe_page(request, token: str, signature: Signature | None):
         channels = ALL if choice == "all" else [choice] if choice in ALL else []
         if not channels:
             context = _unsubscribe_context(signature, token)
-            context["error"] = "Choose what to stop."
+            context["error"] = gettext("Choose what to stop.")
             return private_no_store(
                 render(request, "people/unsubscribe.html", context, status=400)
             )
         stop_contact(signature, channels, mechanism=Consent.Mechanism.UNSUBSCRIBE)
-        return see_other(reverse("unsubscribe", args=[token]) + f"?stopped={choice}")
+        return see_other(reverse("unsubscribe", args=[token]) + _in_welsh(f"stopped={choice}"))
     if signature is not None:
         stopped = request.GET.get("stopped", "")
     context = _unsubscribe_context(signature, token)
@@ -121,8 +131,8 @@ def your_data(request):
         digest = email_digest(email)
         # Over the per-address limit we say the same thing and send nothing.
         if not rate_limited("rights-address", digest, ASK_LIMIT_PER_ADDRESS, window=3600):
-            rights.ask(email)
-        return see_other(reverse("your_data_sent"))
+            rights.ask(email, current_language())
+        return see_other(reverse("your_data_sent") + _in_welsh())
     return _ask_page(request, 400, form=form)
 
 
@@ -140,7 +150,7 @@ def your_data_paper(request):
     rights.ask_by_name(
         data["name"], data["postcode"], data["address"], data["wants"], data["reply_to"]
     )
-    return see_other(reverse("your_data_paper_sent"))
+    return see_other(reverse("your_data_paper_sent") + _in_welsh())
 
 
 @require_GET
@@ -234,14 +244,18 @@ def your_data_stop(request, token: str, req: RightsRequest):
             return _request_page(request, token, req, status=400, stop_form=form)
         channels = form.cleaned_data["channels"]
     rights.withdraw(req, channels)
-    return see_other(reverse("your_data_request", args=[token]) + "?done=stopped#main")
+    return see_other(
+        reverse("your_data_request", args=[token]) + _in_welsh("done=stopped") + "#main"
+    )
 
 
 @require_POST
 @with_rights_request
 def your_data_stop_processing(request, token: str, req: RightsRequest):
     rights.stop_notice(req)
-    return see_other(reverse("your_data_request", args=[token]) + "?done=stop-notice#main")
+    return see_other(
+        reverse("your_data_request", args=[token]) + _in_welsh("done=stop-notice") + "#main"
+    )
 
 
 @require_POST
@@ -251,7 +265,7 @@ def your_data_erase(request, token: str, req: RightsRequest):
     if not form.is_valid():
         return _request_page(request, token, req, status=400, erase_form=form)
     rights.erase(req)
-    return see_other(reverse("your_data_erased"))
+    return see_other(reverse("your_data_erased") + _in_welsh())
 
 
 @require_GET

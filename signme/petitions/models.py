@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from signme.geography.lookup import FOUND, GSS_CODE, TERMINATED, UNKNOWN, split_codes
 from signme.lib.language import ENGLISH, WELSH, current_language
@@ -432,10 +432,11 @@ class PaperColumns(models.Model):
 
 
 class Channel(models.TextChoices):
-    EMAIL = "email", "Email"
-    SMS = "sms", "Text message (SMS)"
-    PHONE = "phone", "Phone call"
-    POST = "post", "Post"
+    # Translated: a signer reads them on their unsubscribe page and /your-data/.
+    EMAIL = "email", gettext_lazy("Email")
+    SMS = "sms", gettext_lazy("Text message (SMS)")
+    PHONE = "phone", gettext_lazy("Phone call")
+    POST = "post", gettext_lazy("Post")
 
 
 class PostcodeFound(models.TextChoices):
@@ -446,18 +447,19 @@ class PostcodeFound(models.TextChoices):
 
 
 class Signature(models.Model):
+    # Source and Status are translated: a signer reads them on /your-data/.
     class Source(models.TextChoices):
-        WEB = "web", "Online"
-        PAPER = "paper", "Paper"
+        WEB = "web", gettext_lazy("Online")
+        PAPER = "paper", gettext_lazy("Paper")
         # Signed online on another platform, and imported from its export
         # (`signme import-signatures`); imported_from names the platform.
-        IMPORT = "import", "Online elsewhere, imported"
+        IMPORT = "import", gettext_lazy("Online elsewhere, imported")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for email confirmation"
-        VERIFIED = "verified", "Verified"
-        DUPLICATE = "duplicate", "Duplicate"
-        INVALID = "invalid", "Invalid"
+        PENDING = "pending", gettext_lazy("Waiting for email confirmation")
+        VERIFIED = "verified", gettext_lazy("Verified")
+        DUPLICATE = "duplicate", gettext_lazy("Duplicate")
+        INVALID = "invalid", gettext_lazy("Invalid")
 
     class Validity(models.TextChoices):
         """Whether it counts, decided in one place (validity.py) and stored, so

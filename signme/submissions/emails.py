@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from signme.lib.language import WELSH, in_language
 from signme.mailing.bulk import list_headers, sender
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
@@ -61,18 +62,21 @@ def petition_outcome(row) -> Rendered | None:
     if outcome is None or outcome.is_empty:
         return None
     url = unsubscribe_url(signature.pk)
-    rendered = render_templates(
-        "submissions/emails/petition_outcome",
-        {
-            "petition": petition,
-            "organisation": organisation,
-            "target": petition.target,
-            "outcome": outcome,
-            "name": signature.name,
-            "petition_url": settings.BASE_URL + petition.get_absolute_url(),
-            "unsubscribe_url": url,
-        },
-    )
+    # In the language they signed in; its links open their pages in it too.
+    lang_query = "?lang=cy" if signature.language == WELSH else ""
+    with in_language(signature.language):
+        rendered = render_templates(
+            "submissions/emails/petition_outcome",
+            {
+                "petition": petition,
+                "organisation": organisation,
+                "target": petition.target,
+                "outcome": outcome,
+                "name": signature.name,
+                "petition_url": settings.BASE_URL + petition.get_absolute_url() + lang_query,
+                "unsubscribe_url": url + lang_query,
+            },
+        )
     rendered.headers = list_headers(organisation, url)
     rendered.from_email = sender(organisation)
     return rendered

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.mailing import bulk
 from signme.mailing.kinds import EmailKind, Rendered
 from signme.mailing.models import Campaign, OutboundEmail
@@ -17,9 +18,10 @@ from signme.people.links import unsubscribe_url
 _LINK = "@@UNSUBSCRIBE_URL@@"
 
 
-def parts(campaign: Campaign, test: bool = False) -> tuple[str, str]:
+def parts(campaign: Campaign, test: bool = False, language: str = ENGLISH) -> tuple[str, str]:
     """The text and HTML bodies, with a placeholder for each person's own
-    unsubscribe link."""
+    unsubscribe link. The organiser's text stays as they wrote it; the footer
+    SignMe adds is in the signer's language, its links opening pages in it."""
     petition = campaign.petition
     context = {
         "campaign": campaign,
@@ -28,11 +30,13 @@ def parts(campaign: Campaign, test: bool = False) -> tuple[str, str]:
         "unsubscribe_url": _LINK,
         "test": test,
         "base_url": settings.BASE_URL,
+        "lang_query": "?lang=cy" if language == WELSH else "",
     }
-    return (
-        render_to_string("updates/emails/organiser_update.txt", context),
-        render_to_string("updates/emails/organiser_update.html", context),
-    )
+    with in_language(language):
+        return (
+            render_to_string("updates/emails/organiser_update.txt", context),
+            render_to_string("updates/emails/organiser_update.html", context),
+        )
 
 
 def preview_text(campaign: Campaign) -> str:
@@ -40,21 +44,22 @@ def preview_text(campaign: Campaign) -> str:
     return text.replace(_LINK, "(their own unsubscribe link)")
 
 
-# Rendered once per campaign and process: 100,000 emails differ only in their
-# unsubscribe link. Safe to cache because a campaign cannot change once queued
-# (the worker only renders queued campaigns; drafts are rendered afresh).
-_cache: dict[int, tuple] = {}
+# Rendered once per campaign, language and process: 100,000 emails differ
+# only in their unsubscribe link. Safe to cache because a campaign cannot
+# change once queued (the worker only renders queued campaigns; drafts are
+# rendered afresh).
+_cache: dict[tuple[int, str], tuple] = {}
 
 
-def _cached(campaign_id: int):
-    hit = _cache.get(campaign_id)
+def _cached(campaign_id: int, language: str):
+    hit = _cache.get((campaign_id, language))
     if hit is None:
         campaign = Campaign.objects.select_related("petition__organisation").get(pk=campaign_id)
-        text, html = parts(campaign)
+        text, html = parts(campaign, language=language)
         hit = (campaign, text, html)
         if len(_cache) > 32:
             _cache.clear()
-        _cache[campaign_id] = hit
+        _cache[(campaign_id, language)] = hit
     return hit
 
 
@@ -64,18 +69,22 @@ def forget_rendered() -> None:
 
 
 def organiser_update(row) -> Rendered | None:
-    campaign, text, html = _cached(row.campaign_id)
     signature = row.signature
-    organisation = campaign.petition.organisation
     if signature is None or signature.erased_at or not signature.email_canonical:
         return None
+    language = WELSH if signature.language == WELSH else ENGLISH
+    campaign, text, html = _cached(row.campaign_id, language)
+    organisation = campaign.petition.organisation
     if not may_contact(organisation.pk, signature.email_canonical, "email", signature.phone):
         return None
     url = unsubscribe_url(signature.pk)
+    # The link in the footer opens the page in the footer's language; the
+    # List-Unsubscribe header keeps the plain one.
+    shown = url + ("?lang=cy" if language == WELSH else "")
     return Rendered(
         subject=campaign.subject,
-        text=text.replace(_LINK, url),
-        html=html.replace(_LINK, url),
+        text=text.replace(_LINK, shown),
+        html=html.replace(_LINK, shown),
         headers=bulk.list_headers(organisation, url),
         from_email=bulk.sender(organisation),
     )
