@@ -72,6 +72,7 @@ def rights_link(row):
             "people/emails/rights_link",
             {
                 "organisations": organisations,
+                "organisation_names": ", ".join(o.name for o in organisations),
                 "link": link,
                 "hours": settings.RIGHTS_TOKEN_MAX_AGE // 3600,
             },
