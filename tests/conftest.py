@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from signme.lib.emails import canonical_email
 from signme.mailing.models import OutboundEmail
@@ -103,6 +103,16 @@ def _fresh_cache():
     cache.clear()
     forget_all()
     forget_rendered()
+
+
+@pytest.fixture(autouse=True)
+def _language_undone_after_each_test():
+    """A request in Welsh activates Welsh in the test's thread, and the test
+    client never undoes it: the next test in the same process would then run
+    in Welsh (a migration check sees translated labels as changed). Whatever
+    a test activates is undone when it ends."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 @pytest.fixture(autouse=True)
