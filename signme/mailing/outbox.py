@@ -95,8 +95,11 @@ def claim_batch(
 
 
 def message_id(row: OutboundEmail) -> str:
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
-    return f"<signme.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
+    # Worked out once a row: the message and its mark both need it.
+    if getattr(row, "_message_id", None) is None:
+        domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
+        row._message_id = f"<signme.{row.pk}.{row.created_at:%Y%m%d%H%M%S}@{domain}>"
+    return row._message_id
 
 
 def build_message(row: OutboundEmail, connection=None) -> EmailMultiAlternatives | None:
