@@ -69,20 +69,20 @@ class PreparedMessage:
 
     @classmethod
     def build(
-        cls, shared: SharedTemplates, from_email: str, headers: dict, eight_bit: bool
+        cls, shared: SharedTemplates, from_email: str, headers: dict, ascii_values: tuple
     ) -> "PreparedMessage | None":
         """The message built by Django with stand-ins; None if a stand-in did
         not come through as itself (a part Django chose to re-encode)."""
         if shared.subject.slots:
             return None  # a subject is encoded and folded as a whole
         token = secrets.token_hex(6)
-        # Non-ASCII stand-ins make Django pick the transfer encoding it
-        # would pick for a non-ASCII name.
-        mark = "é" if eight_bit else ""
         count = len(shared.names)
         stand_in = {"to": f"to{token}@example.invalid", "mid": f"<mid{token}@x>"}
         stand_in["date"] = f"date{token}"
-        for i in range(count):
+        for i, is_ascii in enumerate(ascii_values):
+            # A non-ASCII stand-in for a non-ASCII value: Django then picks
+            # the transfer encoding it picks for the value (8bit, not 7bit).
+            mark = "" if is_ascii else "é"
             stand_in["text", i] = f"tv{token}{i}tv{mark}"
             stand_in["html", i] = f"hv{token}{i}hv{mark}"
         values = tuple(stand_in["text", i] for i in range(count))
@@ -181,14 +181,13 @@ def envelope_for(
         return None
     headers = rendered.headers or {}
     try:
-        key = ("prepared", shared, from_email, tuple(sorted(headers.items())))
-        eight_bit = not all(v.isascii() for v in rendered.personal)
-        key += (eight_bit,)
+        ascii_values = tuple(v.isascii() for v in rendered.personal)
+        key = ("prepared", shared, from_email, tuple(sorted(headers.items())), ascii_values)
         hash(key)
     except TypeError:  # a header value that cannot be a key
         return None
     if key not in batch:
-        prepared = PreparedMessage.build(shared, from_email, headers, eight_bit)
+        prepared = PreparedMessage.build(shared, from_email, headers, ascii_values)
         if prepared is not None and not _same_as_django(
             prepared, rendered, to, message_id, from_email
         ):
