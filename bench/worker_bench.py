@@ -12,6 +12,11 @@ confirmation emails, on a fresh database.
    email arrived exactly once.
 Steps 1 and 2 are run again for each K in --workers.
 
+    .venv/bin/python bench/worker_bench.py --profile [--signatures 2000]
+
+instead sends one batch of N confirmations in this process under cProfile
+and prints where its time went (the 25 costliest functions, cumulative).
+
 PostgreSQL: a database named by --pg-db on the server in BENCH_PG_ADMIN is
 dropped and made afresh (never point it at real data)."""
 
@@ -48,6 +53,7 @@ def main() -> int:
     parser.add_argument("--pg-db", default="signme_worker_bench")
     parser.add_argument("--signatures", type=int, default=20_000)
     parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--profile", action="store_true", help="profile one batch in-process")
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="signme-worker-bench-"))
@@ -89,25 +95,31 @@ def main() -> int:
     print(f"{os.cpu_count()} cores; {args.db}; {args.signatures:,} signatures per round")
     sink_file = home / "received.txt"
     sink = subprocess.Popen([sys.executable, str(HERE / "smtp_sink.py"), str(port), sink_file])
+
+    def fill_intake(round_no: int):
+        with transaction.atomic():
+            for i in range(args.signatures):
+                email = f"r{round_no}.s{i}@example.org"
+                receive_signature(
+                    petition,
+                    {
+                        "name": f"Signer {i}",
+                        "email": email,
+                        "email_canonical": canonical_email(email),
+                        "address": "1 Market Place, Holt",
+                        "postcode": "NR25 6BW",
+                        "eligible": "yes",
+                        "consent_email": True,
+                        "areas": {},
+                    },
+                )
+
     ok = True
     try:
+        if args.profile:
+            return profile_one_batch(args.signatures, fill_intake, sink_file, port)
         for round_no, workers in enumerate(int(k) for k in args.workers.split(",")):
-            with transaction.atomic():
-                for i in range(args.signatures):
-                    email = f"r{round_no}.s{i}@example.org"
-                    receive_signature(
-                        petition,
-                        {
-                            "name": f"Signer {i}",
-                            "email": email,
-                            "email_canonical": canonical_email(email),
-                            "address": "1 Market Place, Holt",
-                            "postcode": "NR25 6BW",
-                            "eligible": "yes",
-                            "consent_email": True,
-                            "areas": {},
-                        },
-                    )
+            fill_intake(round_no)
             t0 = time.perf_counter()
             while take_in():
                 pass
@@ -153,6 +165,46 @@ def main() -> int:
         shutil.rmtree(home, ignore_errors=True)
     print("OK" if ok else "FAILED")
     return 0 if ok else 1
+
+
+def profile_one_batch(n: int, fill_intake, sink_file: Path, port: int) -> int:
+    """One batch of n confirmations sent in this process under cProfile, on
+    a connection already open (as a running worker's is)."""
+    import cProfile
+    import pstats
+
+    from django.core.mail import get_connection
+    from django.urls import get_resolver
+
+    from signme.mailing.outbox import deliver_batch
+    from signme.petitions.signing import take_in
+
+    fill_intake(0)
+    while take_in():
+        pass
+    for _ in range(50):  # the sink starts in its own process
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    get_resolver().reverse_dict  # noqa: B018 - a running worker has the URLconf loaded
+    mail = get_connection()
+    mail.ensure_open()
+    profiler = cProfile.Profile()
+    t0 = time.perf_counter()
+    profiler.enable()
+    sent = deliver_batch("profile", n, backend=mail)
+    profiler.disable()
+    elapsed = time.perf_counter() - t0
+    mail.close()
+    print(
+        f"  one batch: {sent:,} emails in {elapsed:.2f} s under cProfile: "
+        f"{elapsed / max(sent, 1) * 1000:.3f} ms an email"
+    )
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+    return 0 if sent == n else 1
 
 
 if __name__ == "__main__":

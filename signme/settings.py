@@ -170,6 +170,34 @@ else:
         "NAME": "test_signme_" + hashlib.sha1(str(BASE_DIR).encode()).hexdigest()[:8]
     }
 
+# Behind a pooler that hands a server connection to another client after
+# each transaction (PgBouncer's pool_mode = transaction): nothing may stay
+# on a connection between transactions. Django's server-side cursors
+# (QuerySet.iterator()) would, so they are turned off; prepared statements
+# would too, and Django leaves them off with psycopg 3 (prepare_threshold
+# None), as SignMe does. Session settings are made per transaction
+# (SET LOCAL, set_config(..., true)). See docs/deploy.md.
+DATABASE_TRANSACTION_POOLING = env_bool("DATABASE_TRANSACTION_POOLING")
+if DATABASE_TRANSACTION_POOLING and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+
+# A PostgreSQL streaming replica for reads that may lag a moment: only the
+# views marked with signme.lib.replicas.reads_from_replica (the public JSON)
+# read from it, and nothing ever writes to it. Unset: one database, as ever.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = []
+if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
+        "DISABLE_SERVER_SIDE_CURSORS", False
+    )
+    # Tests read the replica from the primary's own test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["signme.lib.replicas.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

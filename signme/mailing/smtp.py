@@ -15,7 +15,7 @@ the server offers PIPELINING (RFC 2920): one message's final dot goes out in
 the same write as the next message's MAIL, RCPT and DATA, so a message costs
 one round trip instead of four. smtplib has no pipelining (each command waits
 for its reply), hence the few lines that write commands themselves. (How
-durable the outbox's commit is on PostgreSQL: outbox._commits_not_waiting_for_disk.)
+durable the outbox's commit is on PostgreSQL: outbox._MarkSent.)
 """
 
 import re
@@ -51,14 +51,18 @@ class BatchStopped(Exception):
 
 
 @dataclass
-class _Envelope:
+class Envelope:
+    """A message as SMTP sends it. send_committed() and send_pipelined() take
+    one in place of an EmailMessage when the caller has built the bytes
+    itself (see prepared.py)."""
+
     sender: str
     recipients: list[str]
-    body: bytes
+    body: bytes  # dot-stuffed, CRLF line ends, without the final dot
     commands: bytes = b""  # MAIL, RCPT and DATA, as pipelining writes them
 
 
-def _dot_stuffed(data: bytes) -> bytes:
+def dot_stuffed(data: bytes) -> bytes:
     # What smtplib.SMTP.data() does: CRLF line ends, a line starting with "."
     # gets another, so only the final dot ends the message.
     data = re.sub(rb"\r\n|\r|\n", b"\r\n", data)
@@ -91,7 +95,7 @@ class EmailBackend(smtp.EmailBackend):
             self._abandon()
         self.open()
 
-    def send_committed(self, message: EmailMessage, commit: Callable[[], bool]) -> None:
+    def send_committed(self, message: EmailMessage | Envelope, commit: Callable[[], bool]) -> None:
         """Send `message`, calling commit() once the server has the whole body
         but before the final dot that makes it keep it.
 
@@ -100,10 +104,7 @@ class EmailBackend(smtp.EmailBackend):
         OSError if it cannot be reached. fail_silently does not apply: the
         caller must know. Opens the connection if needed and leaves it open
         unless the message had to be abandoned."""
-        recipients = message.recipients()
-        if not recipients:
-            raise ValueError("the message has no recipients")
-        envelope = _envelope_of(message)
+        envelope = envelope_of(message)
         sender, recipients, body = envelope.sender, envelope.recipients, envelope.body
         with self._lock:
             if self.connection is None and not self.open():
@@ -116,7 +117,7 @@ class EmailBackend(smtp.EmailBackend):
                 raise
 
     def send_pipelined(
-        self, messages: list[tuple[EmailMessage, Callable[[], bool]]]
+        self, messages: list[tuple[EmailMessage | Envelope, Callable[[], bool]]]
     ) -> list[Exception | None]:
         """send_committed() for each message in turn over one connection,
         pipelined where the server offers it. Returns, for each message, None
@@ -137,7 +138,7 @@ class EmailBackend(smtp.EmailBackend):
             try:
                 for message, commit in messages:
                     try:
-                        envelope = _envelope_of(message)
+                        envelope = envelope_of(message)
                     except Exception as e:  # noqa: BLE001 - refused like a bad address
                         outcomes.append(e)
                         continue
@@ -153,7 +154,7 @@ class EmailBackend(smtp.EmailBackend):
                 raise
         return outcomes
 
-    def _pipeline(self, envelope: _Envelope, commit, outcomes: list) -> None:
+    def _pipeline(self, envelope: Envelope, commit, outcomes: list) -> None:
         """Send one message, the previous one's final dot ahead of its
         envelope; once its body is out and committed, its own dot is pending."""
         conn = self.connection
@@ -269,19 +270,25 @@ class EmailBackend(smtp.EmailBackend):
             self.connection = None
 
 
-def _envelope_of(message: EmailMessage) -> _Envelope:
+def envelope_of(message: EmailMessage | Envelope) -> Envelope:
+    if isinstance(message, Envelope):
+        return message
     recipients = message.recipients()
     if not recipients:
         raise ValueError("the message has no recipients")
     encoding = message.encoding or settings.DEFAULT_CHARSET
-    envelope = _Envelope(
+    envelope = Envelope(
         sanitize_address(message.from_email, encoding),
         [sanitize_address(address, encoding) for address in recipients],
-        _dot_stuffed(message.message().as_bytes(linesep="\r\n")),
+        dot_stuffed(message.message().as_bytes(linesep="\r\n")),
     )
-    commands = [f"MAIL FROM:{smtplib.quoteaddr(envelope.sender)}"]
-    commands += [f"RCPT TO:{smtplib.quoteaddr(r)}" for r in envelope.recipients]
+    envelope.commands = envelope_commands(envelope.sender, envelope.recipients)
+    return envelope
+
+
+def envelope_commands(sender: str, recipients: list[str]) -> bytes:
+    commands = [f"MAIL FROM:{smtplib.quoteaddr(sender)}"]
+    commands += [f"RCPT TO:{smtplib.quoteaddr(r)}" for r in recipients]
     commands.append("DATA")
     # ASCII, as smtplib sends commands without SMTPUTF8; a bad address fails here.
-    envelope.commands = "".join(f"{c}\r\n" for c in commands).encode("ascii")
-    return envelope
+    return "".join(f"{c}\r\n" for c in commands).encode("ascii")

@@ -47,15 +47,13 @@ def confirm_signature(row) -> Rendered | None:
         return None
     petition = signature.petition
     # In the language they signed in, whatever the worker's own.
+    # The signer's name and link are theirs; the rest is the same for every
+    # signer of the petition, so a worker's batch renders it once.
     with in_language(signature.language):
         return render_templates(
             "petitions/emails/confirm_signature",
-            {
-                "petition": petition,
-                "organisation": petition.organisation,
-                "name": signature.name,
-                "confirm_url": confirm_url(signature),
-            },
+            {"petition": petition, "organisation": petition.organisation},
+            personal={"name": signature.name, "confirm_url": confirm_url(signature)},
         )
 
 

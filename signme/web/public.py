@@ -37,6 +37,7 @@ from signme.lib.language import (
     language_code,
 )
 from signme.lib.qr import qr_svg
+from signme.lib.replicas import reads_from_replica
 from signme.lib.tokens import BadToken
 from signme.limits.counters import rate_limited
 from signme.paper.sheets import parse_serial
@@ -293,6 +294,7 @@ def confirm(request, token: str):
 
 
 @require_safe
+@reads_from_replica  # a count a moment old is fine here (writes still go to the primary)
 def count_json(request, number: int):
     petition = public_petition_for(request, number)
     counts = get_counts(petition.pk)
@@ -309,6 +311,7 @@ def count_json(request, number: int):
 
 
 @require_safe
+@reads_from_replica  # a count a moment old is fine here (writes still go to the primary)
 def petition_json(request, number: int):
     petition = public_petition_for(request, number)
     counts = get_counts(petition.pk)
