@@ -213,7 +213,21 @@ def django_db_setup(
         load_demo(**ORGANISER)
     yield
     with django_db_blocker.unblock():
+        _disconnect_others()
         teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def _disconnect_others() -> None:
+    """On PostgreSQL, end any other connection to the test database before it
+    is dropped: a process a test started (app servers, workers) may still be
+    closing its own, and DROP DATABASE refuses while one is open."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
