@@ -34,7 +34,7 @@ QR_SIZE = 30 * mm
 QR_X = PAGE_W - MARGIN - QR_SIZE
 QR_Y = TABLE_BOTTOM + 5 * mm
 FOOTER_TOP = TABLE_BOTTOM + 4 * mm
-FOOTER_W = CONTENT_W - QR_SIZE - 5 * mm
+FOOTER_W = CONTENT_W - QR_SIZE - 8 * mm
 
 TICK_W = 8.5 * mm  # fits "Phone" at 7 pt
 UNMARKED_TICK_W = 7 * mm
@@ -50,9 +50,12 @@ MARK_INSET = 7 * mm  # from the page's edge to the mark's centre
 # The serial again, as a Code 128 barcode under the printed serial: read when
 # the QR code is torn or smudged. It holds the petition number followed by the
 # six-digit sheet number, digits only, so it packs densely.
+# Its right end reaches into the margin, so bars 2.5 pixels wide at 150 dpi
+# still fit; the paper beyond is its quiet zone.
 BARCODE_TOP = QR_Y + QR_SIZE + 5.5 * mm
 BARCODE_H = 7 * mm
-BARCODE_MODULE = 0.33 * mm  # two pixels at 150 dpi
+BARCODE_MODULE = 0.42 * mm
+BARCODE_RIGHT = PAGE_W - 7 * mm
 
 
 @dataclass(frozen=True)

@@ -297,11 +297,11 @@ def _draw_serial(c: Canvas, serial: str | None) -> None:
 
 
 def _draw_barcode(c: Canvas, serial: str) -> None:
-    """The serial as Code 128, centred under the printed serial, with white
-    quiet zones either side so nothing printed runs into it."""
+    """The serial as Code 128 under the printed serial, with white quiet
+    zones either side so nothing printed runs into it."""
     code = Code128(L.barcode_digits(serial), barWidth=L.BARCODE_MODULE,
                    barHeight=L.BARCODE_H, quiet=0, humanReadable=False)  # fmt: skip
-    x = L.QR_X + (L.QR_SIZE - code.width) / 2
+    x = L.BARCODE_RIGHT - code.width
     y = L.PAGE_H - L.BARCODE_TOP - L.BARCODE_H
     quiet = 10 * L.BARCODE_MODULE
     c.setFillColor(white)

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import io
 import math
+import os
 import re
 import tempfile
 import typing
@@ -29,12 +30,13 @@ import pypdfium2.raw as pdfium_c
 import zxingcpp
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from signme.petitions.models import Sheet
+from signme.petitions.models import Sheet, Signature
 
 from . import reading as R
-from .models import Scan
+from .models import BlankedRow, Scan
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_PAGES = 100
@@ -358,6 +360,10 @@ def read_code(image: Image.Image, petition_number: int | None = None) -> Reading
     return fallback or Reading("foreign", text=results[0].text[:200])
 
 
+def read_sheet(image: Image.Image, target, corners=None) -> R.SheetReading:
+    return R.read_sheet(image, target, corners or None)
+
+
 def rows_with_ink(image: Image.Image, corners: list[tuple[float, float]], target) -> list[int]:
     """Rows judged written (sure or not), from the scan."""
     sheet = R.read_sheet(image, target, corners or None)
@@ -446,7 +452,7 @@ def _read_page(petition, page: Page, result: Filing, pngs, encoder) -> _Ready | 
         result.refused.append(f"{where}: it is a sheet of another petition.")
         return None
     sheet_reading = R.read_sheet(page.image, petition.target, reading.corners or None)
-    serial, note = _serial(reading, sheet_reading.barcode_serial)
+    serial, note = serial_of(reading, sheet_reading.barcode_serial)
     sheet = None
     if serial:
         sheet = Sheet.objects.filter(petition=petition, serial=serial).first()
@@ -460,7 +466,7 @@ def _read_page(petition, page: Page, result: Filing, pngs, encoder) -> _Ready | 
     return _Ready(page.source_name, page.page_number, sheet, sheet_reading, note, png, encoded)
 
 
-def _serial(reading: Reading, barcode: str) -> tuple[str, str]:
+def serial_of(reading: Reading, barcode: str) -> tuple[str, str]:
     """The serial to file the page by, or why there is none. The QR code and
     the barcode must not disagree: a page is never filed on a guess."""
     qr = reading.serial if reading.kind == "sheet" else ""
@@ -505,3 +511,83 @@ def _store(petition, ready: list[_Ready], user, result: Filing) -> None:
         result.filed.clear()
         result.unidentified.clear()
         raise
+
+
+def row_crop(scan: Scan, row: int) -> bytes | None:
+    """The row's crop from the stored page, as PNG; None if it was not read."""
+    reading = scan.row_reading(row)
+    if reading is None:
+        return None
+    left, top, right, bottom = reading["box"]
+    with scan.image.open("rb") as f, Image.open(f) as image:
+        crop = image.crop((left, top, right, bottom))
+        out = io.BytesIO()
+        crop.save(out, "PNG", compress_level=1)
+    return out.getvalue()
+
+
+def blank_erased_rows(limit: int = 50) -> int:
+    """Worker job: paint white, in the stored scans, the rows of paper signers
+    who were erased (people.rights blanks their details but cannot reach the
+    scans, which sit above it). Each painted row is recorded, so it is done
+    once; the count of rows painted."""
+    pending = (
+        Scan.objects.filter(
+            sheet__signatures__source=Signature.Source.PAPER,
+            sheet__signatures__erased_at__isnull=False,
+            sheet__signatures__sheet_row__isnull=False,
+        )
+        .annotate(erased_row=F("sheet__signatures__sheet_row"))
+        .filter(~Exists(BlankedRow.objects.filter(scan=OuterRef("pk"), row=OuterRef("erased_row"))))
+        .values_list("pk", "erased_row")[:limit]
+    )
+    rows_by_scan: dict[int, set[int]] = {}
+    for scan_id, row in pending:
+        rows_by_scan.setdefault(scan_id, set()).add(row)
+    painted = 0
+    for scan_id, rows in rows_by_scan.items():
+        painted += _blank_rows(scan_id, rows)
+    return painted
+
+
+def _blank_rows(scan_id: int, rows: set[int]) -> int:
+    with transaction.atomic():
+        # One worker at a time rewrites a page, so no painted row is lost.
+        scan = Scan.objects.select_for_update().get(pk=scan_id)
+        done = set(BlankedRow.objects.filter(scan=scan, row__in=rows).values_list("row", flat=True))
+        todo = sorted(rows - done)
+        if not todo:
+            return 0
+        with scan.image.open("rb") as f, Image.open(f) as stored:
+            image = stored.copy()
+        if any(scan.row_reading(row) is None for row in todo):
+            # Stored before rows were read: read them now.
+            reading = read_code(image)
+            scan.rows = [r.as_json() for r in read_sheet(image, scan.petition.target,
+                                                          reading.corners).rows]  # fmt: skip
+            scan.save(update_fields=["rows"])
+        located = [row for row in todo if scan.row_reading(row) is not None]
+        for row in located:
+            image = R.blank_row(image, scan.row_reading(row)["quad"])
+        if not located:
+            return 0
+        out = io.BytesIO()
+        save_png(image, out)
+        _replace_file(scan.image, out.getvalue())
+        BlankedRow.objects.bulk_create(BlankedRow(scan=scan, row=row) for row in located)
+    return len(located)
+
+
+def _replace_file(field_file, data: bytes) -> None:
+    """Overwrite a stored file whole: written beside it, then renamed over it,
+    so a reader never sees half a page."""
+    storage, name = field_file.storage, field_file.name
+    try:
+        path = storage.path(name)
+    except NotImplementedError:
+        storage.delete(name)
+        storage.save(name, io.BytesIO(data))
+        return
+    with tempfile.NamedTemporaryFile(dir=os.path.dirname(path), delete=False) as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, path)
