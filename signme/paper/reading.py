@@ -212,6 +212,13 @@ def register(gray: np.ndarray, qr_corners=None) -> tuple[np.ndarray | None, str]
         if matrix is not None and _plausible(matrix, gray.shape):
             return matrix, "marks"
     if h_qr is not None:
+        # Four corners 30 mm apart cannot say how the page tilts 150 mm away:
+        # a homography fitted to them alone swings wildly there. An affine
+        # fit is right for a flatbed scan, and a photo's rows are then left
+        # unsure where their lines are not found.
+        affine, _ = cv2.estimateAffine2D(qr_sheet, qr_img, method=cv2.LMEDS)
+        if affine is not None:
+            return np.vstack([affine, [0, 0, 1]]), "qr"
         return h_qr, "qr"
     return None, "none"
 
@@ -387,9 +394,12 @@ def barcode_serial(gray: np.ndarray, matrix: np.ndarray | None = None) -> str:
     straightened strip where it is printed, then anywhere on the page."""
     if matrix is not None:
         strip = _barcode_strip(gray, matrix)
-        serial = _read_code128(strip)
-        if serial:
-            return serial
+        # The reader is particular about how many pixels a bar is: try a few.
+        for scale in (1.0, 0.75, 1.5):
+            sized = strip if scale == 1 else cv2.resize(strip, None, fx=scale, fy=1)
+            serial = _read_code128(sized)
+            if serial:
+                return serial
         # Straightened, the bars are upright: averaged down their height they
         # make one clean line, free of the noise and blur across them.
         h = strip.shape[0]
@@ -399,7 +409,7 @@ def barcode_serial(gray: np.ndarray, matrix: np.ndarray | None = None) -> str:
             if sharpen:
                 blurred = cv2.GaussianBlur(line.reshape(1, -1), (0, 0), 3).ravel()
                 line = np.clip(2.0 * line - blurred, 0, 255).astype(np.uint8)
-            serial = _read_code128(np.tile(line, (24, 1)))
+            serial = _read_code128(np.tile(line, (12, 1)))
             if serial:
                 return serial
         return ""
@@ -407,17 +417,22 @@ def barcode_serial(gray: np.ndarray, matrix: np.ndarray | None = None) -> str:
 
 
 def _barcode_strip(gray: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    scale = 12 / 2.8346  # 12 pixels a millimetre: four a bar module
-    x0, y0 = L.QR_X - 12 * 2.8346, L.BARCODE_TOP - 2 * 2.8346
+    scale = 6 / 2.8346  # 6 pixels a millimetre: 2.5 a bar module
+    # From just right of the footer's text to near the page's edge.
+    x0, y0 = L.QR_X - 7 * 2.8346, L.BARCODE_TOP - 2 * 2.8346
     width, height = L.PAGE_W - 2 * 2.8346 - x0, L.BARCODE_H + 4 * 2.8346
     canvas = np.array([[scale, 0, -x0 * scale], [0, scale, -y0 * scale], [0, 0, 1]])
-    return cv2.warpPerspective(
+    strip = cv2.warpPerspective(
         gray,
         matrix @ np.linalg.inv(canvas),
         (int(width * scale), int(height * scale)),
         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
         borderMode=cv2.BORDER_REPLICATE,
     )
+    # Paper beyond the ends: the reader wants a wider quiet zone than the
+    # 4 mm printed before the footer's text.
+    paper = int(np.percentile(strip, 90))
+    return cv2.copyMakeBorder(strip, 0, 0, 30, 30, cv2.BORDER_CONSTANT, value=paper)
 
 
 def _read_code128(gray: np.ndarray) -> str:
