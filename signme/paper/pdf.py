@@ -155,14 +155,15 @@ def eligibility_line(target) -> str:
     column; "" when the scheme asks none."""
     if not L.asks_eligibility(target):
         return ""
-    if target.eligible_areas:
+    # The scheme's own question when it has one (the online form asks it);
+    # otherwise the areas its residents, workers and students count in.
+    if not target.eligibility_question.strip():
         codes = target.eligible_area_codes
         named = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
         names = [named.get(code) or code for code in codes]
         areas = names[0] if len(names) == 1 else gettext("%(first)s or %(last)s") % {
             "first": ", ".join(names[:-1]), "last": names[-1]}  # fmt: skip
-        where = gettext("Do you live, work or study in %(areas)s?") % {"areas": areas}
-        question = f"{target.eligibility_question} {where}" if target.eligibility_question else where
+        question = gettext("Do you live, work or study in %(areas)s?") % {"areas": areas}
     else:
         question = target.eligibility_question
     return gettext("%(question)s If so, tick the “Yes” column.") % {"question": question.strip()}

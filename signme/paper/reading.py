@@ -354,8 +354,9 @@ def read_rows(gray: np.ndarray, matrix: np.ndarray, target, marked: bool) -> lis
             int(min(h, np.ceil(ys.max() + pad))),
         ]
         out.append(
-            RowReading(row, state, round(confidence, 2), round(score, 4), box,
-                       np.round(quad, 1).tolist())  # fmt: skip
+            RowReading(
+                row, state, round(confidence, 2), round(score, 4), box, np.round(quad, 1).tolist()
+            )  # fmt: skip
         )
     return out
 

@@ -538,7 +538,9 @@ def blank_erased_rows(limit: int = 50) -> int:
             sheet__signatures__sheet_row__isnull=False,
         )
         .annotate(erased_row=F("sheet__signatures__sheet_row"))
-        .filter(~Exists(BlankedRow.objects.filter(scan=OuterRef("pk"), row=OuterRef("erased_row"))))
+        .filter(
+            ~Exists(BlankedRow.objects.filter(scan=OuterRef("pk"), row=OuterRef("erased_row")))
+        )
         .values_list("pk", "erased_row")[:limit]
     )
     rows_by_scan: dict[int, set[int]] = {}
@@ -554,7 +556,9 @@ def _blank_rows(scan_id: int, rows: set[int]) -> int:
     with transaction.atomic():
         # One worker at a time rewrites a page, so no painted row is lost.
         scan = Scan.objects.select_for_update().get(pk=scan_id)
-        done = set(BlankedRow.objects.filter(scan=scan, row__in=rows).values_list("row", flat=True))
+        done = set(
+            BlankedRow.objects.filter(scan=scan, row__in=rows).values_list("row", flat=True)
+        )
         todo = sorted(rows - done)
         if not todo:
             return 0
