@@ -146,7 +146,7 @@ def main():
         "mean tally error | pages with unsure rows | sure but wrong | s/page |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for n, condition in enumerate(args.only.split(",")):
+    for n, condition in enumerate(c for c in args.only.split(",") if c):
         r = run_condition(petition, condition, args.pages, args.seed + n)
         pct = 100 / r["pages"]
         print(

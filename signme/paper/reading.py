@@ -17,7 +17,7 @@ in between, or a row whose ruled lines were not where the registration put
 them, is "unsure", for a person to count.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -272,17 +272,21 @@ def darkness(table: np.ndarray) -> np.ndarray:
     return np.clip(1 - table.astype(np.float32) / np.maximum(paper, 40), 0, 1)
 
 
-def _find_line(dark: np.ndarray, expected: int, search: int, axis: int) -> int | None:
-    """Where a printed line crosses this strip (rows of `dark` when axis is 1,
-    columns when 0), near `expected`. A line is dark all along: the median
-    across the strip finds it and ignores writing, which is dark in places."""
+def _find_line(dark: np.ndarray, expected: int, search: int, along: slice, axis: int):
+    """The printed line nearest `expected` running through `dark` (across its
+    rows when axis is 1, its columns when 0) over the stretch `along`. A
+    printed line is dark all along: the median finds it and ignores writing,
+    which is dark only in places. Every other pixel along is plenty."""
     lo = max(0, expected - search)
     hi = min(dark.shape[0 if axis == 1 else 1], expected + search + 1)
     if hi - lo < 3:
         return None
-    # Every other pixel along the line is plenty, and twice as quick.
-    window = dark[lo:hi, ::2] if axis == 1 else dark[::2, lo:hi]
-    profile = np.median(window, axis=axis)
+    step = slice(along.start, along.stop, 2)
+    window = dark[lo:hi, step] if axis == 1 else dark[step, lo:hi].T
+    middle = window.shape[1] // 2
+    if middle == 0:
+        return None
+    profile = np.partition(window, middle, axis=1)[:, middle]
     # Nearer where it should be is likelier: a column heading's letters, 4 mm
     # above the first row, can be as dark as the line.
     offset = (np.arange(lo, hi) - expected) / search
@@ -307,22 +311,30 @@ def read_rows(gray: np.ndarray, matrix: np.ndarray, target, marked: bool) -> lis
     search = round(SEARCH * PX)
     inset = round(INSET * PX)
     h, w = gray.shape
+    found = {}
+
+    def line(expected, along, axis):
+        # A row's bottom line is the next row's top: looked for once.
+        key = (expected, along.start, along.stop, axis)
+        if key not in found:
+            found[key] = _find_line(dark, expected, search, along, axis)
+        return found[key]
+
     out = []
     for row in range(1, L.ROWS + 1):
         top_pt, bottom_pt = L.row_top(row), L.row_top(row) + L.ROW_H
         scores, trusted_row = [], True
         tops, bottoms = [], []
+        y0 = round((top_pt - canvas_y0()) * PX)
+        y1 = round((bottom_pt - canvas_y0()) * PX)
         for col in read:
             x0 = round((col.x - canvas_x0()) * PX)
             x1 = round((col.x + col.width - canvas_x0()) * PX)
-            y0 = round((top_pt - canvas_y0()) * PX)
-            y1 = round((bottom_pt - canvas_y0()) * PX)
-            across = dark[:, x0 + inset : x1 - inset]
-            top = _find_line(across, y0, search, axis=1)
-            bottom = _find_line(across, y1, search, axis=1)
-            down = dark[y0 + inset : y1 - inset]
-            left_line = _find_line(down, x0, search, axis=0)
-            right_line = _find_line(down, x1, search, axis=0)
+            across, down = slice(x0 + inset, x1 - inset), slice(y0 + inset, y1 - inset)
+            top = line(y0, across, 1)
+            bottom = line(y1, across, 1)
+            left_line = line(x0, down, 0)
+            right_line = line(x1, down, 0)
             # Judged between the lines found, the cell is where the sheet put
             # it; a line not found means the registration cannot be trusted.
             if None in (top, bottom, left_line, right_line):
@@ -391,8 +403,9 @@ def _judge(score: float) -> tuple[str, float]:
 
 
 def barcode_serial(gray: np.ndarray, matrix: np.ndarray | None = None) -> str:
-    """The serial in the Code 128 barcode under the QR code: first from the
-    straightened strip where it is printed, then anywhere on the page."""
+    """The serial in the Code 128 barcode under the QR code: with the page's
+    registration, in the straightened strip where it is printed (which also
+    shows the page is the right way up); without, anywhere on the page."""
     if matrix is not None:
         strip = _barcode_strip(gray, matrix)
         # The reader is particular about how many pixels a bar is: try a few.
@@ -466,7 +479,11 @@ def read_sheet(image: Image.Image, target, qr_corners=None) -> SheetReading:
         # table's lines are found where they should be is the one printed.
         tables = [read_rows(gray, matrix, target, marked=m) for m in (False, True)]
         rows = max(tables, key=lambda rows: sum(r.state != UNSURE_STATE for r in rows))
-    serial = ""
-    if method == "marks" or not qr_corners:
-        serial = barcode_serial(gray, matrix if method == "marks" else None)
-    return SheetReading(method, rows, serial)
+    in_place = barcode_serial(gray, matrix) if method == "marks" else ""
+    if not qr_corners and not in_place:
+        # Which way up the page is rests on the marks alone (a page upside
+        # down has its marks in the same places): no row is sure, and the
+        # barcode is looked for anywhere.
+        rows = [replace(r, state=UNSURE_STATE, confidence=min(r.confidence, 0.3)) for r in rows]
+        return SheetReading(method, rows, barcode_serial(gray))
+    return SheetReading(method, rows, in_place)
