@@ -17,6 +17,7 @@ in between, or a row whose ruled lines were not where the registration put
 them, is "unsure", for a person to count.
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
 import cv2
@@ -405,29 +406,35 @@ def _judge(score: float) -> tuple[str, float]:
 def barcode_serial(gray: np.ndarray, matrix: np.ndarray | None = None) -> str:
     """The serial in the Code 128 barcode under the QR code: with the page's
     registration, in the straightened strip where it is printed (which also
-    shows the page is the right way up); without, anywhere on the page."""
+    shows the page is the right way up); without, anywhere on the page.
+
+    A smudged barcode can be misread even past its check digit, and one
+    image can give two different readings. So it is read several ways, and
+    a serial counts only when at least two readings give it and none gives
+    another."""
     if matrix is not None:
         strip = _barcode_strip(gray, matrix)
-        # The reader is particular about how many pixels a bar is: try a few.
-        for scale in (1.0, 0.75, 1.5):
-            sized = strip if scale == 1 else cv2.resize(strip, None, fx=scale, fy=1)
-            serial = _read_code128(sized)
-            if serial:
-                return serial
+        # The reader is particular about how many pixels a bar is.
+        variants = [strip] + [cv2.resize(strip, None, fx=f, fy=1) for f in (0.75, 1.5, 2)]
+        variants.append(cv2.threshold(strip, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1])
         # Straightened, the bars are upright: averaged down their height they
         # make one clean line, free of the noise and blur across them.
         h = strip.shape[0]
         line = strip[int(h * 0.3) : int(h * 0.7)].mean(axis=0)
         line = cv2.normalize(line, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-        for sharpen in (False, True):
-            if sharpen:
-                blurred = cv2.GaussianBlur(line.reshape(1, -1), (0, 0), 3).ravel()
-                line = np.clip(2.0 * line - blurred, 0, 255).astype(np.uint8)
-            serial = _read_code128(np.tile(line, (12, 1)))
-            if serial:
-                return serial
+        blurred = cv2.GaussianBlur(line.reshape(1, -1), (0, 0), 3).ravel()
+        sharp = np.clip(2.0 * line - blurred, 0, 255).astype(np.uint8)
+        for one in (line, sharp):
+            wide = cv2.resize(one.reshape(1, -1), None, fx=2, fy=1).ravel()
+            variants += [np.tile(one, (12, 1)), np.tile(wide, (12, 1))]
+    else:
+        variants = [gray] + [cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+                             for f in (0.75, 0.5)]  # fmt: skip
+    readings = Counter(serial for image in variants for serial in _read_code128(image))
+    if len(readings) != 1:
         return ""
-    return _read_code128(gray)
+    [(serial, count)] = readings.items()
+    return serial if count >= 2 else ""
 
 
 def _barcode_strip(gray: np.ndarray, matrix: np.ndarray) -> np.ndarray:
@@ -449,12 +456,12 @@ def _barcode_strip(gray: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return cv2.copyMakeBorder(strip, 0, 0, 30, 30, cv2.BORDER_CONSTANT, value=paper)
 
 
-def _read_code128(gray: np.ndarray) -> str:
+def _read_code128(gray: np.ndarray) -> set[str]:
+    """Every serial the reader finds in the image (more than one: a misread)."""
+    found = set()
     for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.Code128):
-        serial = L.serial_from_barcode(result.text)
-        if serial:
-            return serial
-    return ""
+        found.add(L.serial_from_barcode(result.text) or result.text)
+    return found
 
 
 def blank_row(image: Image.Image, quad) -> Image.Image:

@@ -26,7 +26,9 @@ def test_rows_from_the_scan_fit_a_375_pixel_phone(
     client = Client()
     client.force_login(volunteer)
     cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
-    context = browser.new_context(viewport={"width": 375, "height": 740}, java_script_enabled=False)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, java_script_enabled=False
+    )
     context.add_cookies(
         [{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
     )
