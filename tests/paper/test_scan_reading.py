@@ -165,3 +165,18 @@ def test_a_page_upside_down_or_unreadable_waits_for_a_person(client, organiser, 
     scan = Scan.objects.get()
     assert scan.status == "unidentified" and scan.rows == []
     assert "unknown: the rows could not be read" in client.get(URL).content.decode()
+
+
+@pytest.mark.parametrize(
+    "readings, serial",
+    [
+        ([{"S1500-000090"}, {"S1500-000090"}], "S1500-000090"),
+        ([{"S1500-000090"}], ""),  # once only: could be a misread
+        ([{"S1500-000090", "S1500-530017"}, {"S1500-000090"}], ""),  # seen on a smudge
+        ([{"S1500-000090"}, {"9780141036144"}], ""),  # someone else's barcode too
+    ],
+)
+def test_a_barcode_counts_only_when_read_twice_alike(monkeypatch, readings, serial):
+    answers = iter(readings)
+    monkeypatch.setattr(reading, "_read_code128", lambda image: next(answers, set()))
+    assert reading.barcode_serial(np.full((200, 100), 255, np.uint8)) == serial
