@@ -156,6 +156,10 @@ paper_scan_image                          GET  login    login  404    404    200
 paper_scan_image                          POST login    login  405    405    405    405    405
 paper_assign_scan                         GET  login    login  405    405    405    405    405
 paper_assign_scan                         POST login    login  404    404    303*   404    303*
+paper_scan                                GET  login    login  404    404    200    404    200
+paper_scan                                POST login    login  405    405    405    405    405
+paper_scan_row                            GET  login    login  200    404    200    404    200
+paper_scan_row                            POST login    login  405    405    405    405    405
 
 # A signer's rights: the public form, then the emailed link.
 unsubscribe                               GET  404      200    404    404    404    404    404

@@ -94,7 +94,7 @@ def test_a_short_mark_is_unsure_and_no_tally_is_offered(client, organiser, petit
     assert "Confirm as tally" not in html and "tally=" not in html
     assert f'?serial={sheets[0].serial}">Count the rows and log the return' in html
     detail = client.get(URL + f"{scan.pk}/").content.decode()
-    assert "Unsure: check the sheet" in detail and 'alt="Row 5 as written on the sheet"' in detail
+    assert "unsure: check the sheet" in detail and 'alt="Row 5 as written on the sheet"' in detail
 
 
 def test_every_row_sure_offers_the_tally(client, organiser, petition, sheets):
