@@ -169,6 +169,9 @@ PARAMS_BY_KEY = {
     "paper_assign_scan": lambda w: {"pk": w.values["scan"]},
     "check_request": lambda w: {"pk": w.values["paper_request"]},
     "request_data": lambda w: {"pk": w.values["paper_request"]},
+    "paper_scan": lambda w: {"pk": w.values["filed_scan"]},
+    # Row 2 is untyped: any of A's staff may see it to type it.
+    "paper_scan_row": lambda w: {"pk": w.values["filed_scan"], "row": 2},
     "campaign": lambda w: {"pk": w.values["campaign"]},
     "campaign_edit": lambda w: {"pk": w.values["campaign"]},
     "campaign_test": lambda w: {"pk": w.values["campaign"]},
@@ -379,6 +382,20 @@ def build_world(test_settings, tmp_path) -> World:
     )
     scan.image.save("scan.png", ContentFile(data), save=False)
     scan.save()
+    # A page filed with the typed sheet, its rows read.
+    filed_scan = Scan(
+        petition=a,
+        sheet=sheets[0],
+        sha256=hashlib.sha256(data + b"filed").hexdigest(),
+        uploaded_by=users["org_a"],
+        rows=[
+            {"row": n, "state": "blank", "confidence": 1.0, "ink": 0.0, "box": [0, 0, 40, 4],
+             "quad": [[0, 0], [40, 0], [40, 4], [0, 4]]}
+            for n in range(1, 11)
+        ],
+    )  # fmt: skip
+    filed_scan.image.save("filed.png", ContentFile(data), save=False)
+    filed_scan.save()
 
     # The signer: an online signature waiting for confirmation, and a rights request.
     signature = Signature.objects.create(
@@ -463,6 +480,7 @@ def build_world(test_settings, tmp_path) -> World:
         "kind": "csv",
         "scan": scan.pk,
         "paper_request": paper_request.pk,
+        "filed_scan": filed_scan.pk,
         "campaign": campaign.pk,
         "target": a.target.pk,
         "submission": submission.pk,

@@ -162,6 +162,10 @@ paper_find_sheet                          GET  login    login  400    404    400
 paper_find_sheet                          POST login    login  405    405    405    405    405
 paper_reopen                              GET  login    login  405    405    405    405    405
 paper_reopen                              POST login    login  404    404    400    404    400
+paper_scan                                GET  login    login  404    404    200    404    200
+paper_scan                                POST login    login  405    405    405    405    405
+paper_scan_row                            GET  login    login  200    404    200    404    200
+paper_scan_row                            POST login    login  405    405    405    405    405
 
 # A signer's rights: the public form, then the emailed link.
 unsubscribe                               GET  404      200    404    404    404    404    404

@@ -30,6 +30,12 @@ class Scan(models.Model):
     # What the ink in the name and signature cells suggests, for a person to confirm.
     suggested_tally = models.PositiveSmallIntegerField(null=True, blank=True)
     rows_with_ink = models.CharField(max_length=100, blank=True)
+    # Each row as read: {"row", "state" (blank, written or unsure),
+    # "confidence" (0 to 1), "box" (its crop in image pixels: left, top,
+    # right, bottom), "quad" (its four corners in image pixels)}.
+    rows = models.JSONField(default=list, blank=True)
+    # Why a page with a code was not filed, for the person who files it.
+    note = models.CharField(max_length=200, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,6 +47,37 @@ class Scan(models.Model):
 
     def __str__(self):
         return f"Scan {self.pk} ({self.get_status_display()})"
+
+    @property
+    def unsure_rows(self) -> list[int]:
+        return [r["row"] for r in self.rows if r.get("state") == "unsure"]
+
+    @property
+    def tally_is_sure(self) -> bool:
+        """Every row read with confidence: only then is a tally offered."""
+        return bool(self.rows) and not self.unsure_rows
+
+    @property
+    def tally_range(self) -> tuple[int, int]:
+        written = sum(1 for r in self.rows if r.get("state") == "written")
+        return written, written + len(self.unsure_rows)
+
+    def row_reading(self, row: int) -> dict | None:
+        return next((r for r in self.rows if r.get("row") == row), None)
+
+
+class BlankedRow(models.Model):
+    """A row of a stored scan painted white because its signer was erased."""
+
+    scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="blanked")
+    row = models.PositiveSmallIntegerField()
+    blanked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scan", "row"], name="blank_row_once")]
+
+    def __str__(self):
+        return f"Scan {self.scan_id} row {self.row} blanked"
 
 
 class RowMark(models.Model):

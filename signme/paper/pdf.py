@@ -1,8 +1,11 @@
 """The paper sheet, drawn with reportlab.
 
 Everything that is the same on every page of a batch (text, table, imprint,
-notice) is drawn once into a PDF form XObject and reused; each page adds only
-its serial and QR code. That keeps 500 numbered sheets fast and the file small.
+notice, registration marks) is drawn once into a PDF form XObject and reused;
+each page adds only its serial, QR code and serial barcode. That keeps 500
+numbered sheets fast and the file small.
+
+Nothing a signer must be able to read is smaller than 7 pt (SMALLEST).
 """
 
 import io
@@ -12,15 +15,19 @@ from xml.sax.saxutils import escape
 
 import segno
 from django.utils.translation import gettext
+from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.colors import black, white
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
+from signme.geography.models import Area
 from signme.lib.fonts import SANS, SANS_BOLD, font_for, register_fonts
 
 from . import layout as L
+
+SMALLEST = 7  # points: the consent headers, imprint and privacy notice
 
 _MARKDOWN_MARKS = re.compile(r"(\*\*|__|\*|_|`|^#+\s*|^>\s*)", re.MULTILINE)
 _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
@@ -110,10 +117,13 @@ def _draw_text(c: Canvas, petition) -> None:
         ret = _para(address, 8.5, bold=True, markup=f"<b>{escape(_one_line(address))}</b>")
     else:
         ret = None
-    room = L.TEXT_BOTTOM - flow.y - (flow.height_of(ret) + 2 * mm if ret else 0)
+    question = eligibility_line(petition.target)
+    ask = _para(question, 8, bold=True, markup=f"<b>{escape(question)}</b>") if question else None
+    below = [p for p in (ask, ret) if p is not None]
+    room = L.TEXT_BOTTOM - flow.y - sum(flow.height_of(p) + 1.2 * mm for p in below)
     # The body shrinks to fit; a very long one ends with where to read the rest.
     chosen = []
-    for size in (8.5, 8, 7.5, 7, 6.5):
+    for size in (8.5, 8, 7.5, SMALLEST):
         paras = _body_paragraphs(petition, size)
         if sum(flow.height_of(p) + 1.2 * mm for p in paras) <= room:
             chosen = paras
@@ -121,11 +131,11 @@ def _draw_text(c: Canvas, petition) -> None:
     else:
         more = _para(
             gettext("Read the full petition at %(url)s") % {"url": petition.display_short_url},
-            6.5,
+            SMALLEST,
             bold=True,
         )
         used = flow.height_of(more) + 1.2 * mm
-        for p in _body_paragraphs(petition, 6.5):
+        for p in _body_paragraphs(petition, SMALLEST):
             h = flow.height_of(p) + 1.2 * mm
             if used + h > room:
                 break
@@ -134,9 +144,40 @@ def _draw_text(c: Canvas, petition) -> None:
         chosen.append(more)
     for p in chosen:
         flow.draw(p, gap=1.2 * mm)
-    if ret:
-        flow.y = max(flow.y, L.TEXT_BOTTOM - flow.height_of(ret))
-        flow.draw(ret)
+    if below:
+        flow.y = max(flow.y, L.TEXT_BOTTOM - sum(flow.height_of(p) + 1.2 * mm for p in below))
+        for p in below:
+            flow.draw(p, gap=1.2 * mm)
+
+
+def eligibility_line(target) -> str:
+    """The scheme's eligibility question as the sheet asks it, over its "Yes"
+    column; "" when the scheme asks none."""
+    if not L.asks_eligibility(target):
+        return ""
+    # The scheme's own question when it has one (the online form asks it);
+    # otherwise the areas its residents, workers and students count in.
+    if not target.eligibility_question.strip():
+        codes = target.eligible_area_codes
+        named = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+        names = [named.get(code) or code for code in codes]
+        areas = names[0] if len(names) == 1 else gettext("%(first)s or %(last)s") % {
+            "first": ", ".join(names[:-1]), "last": names[-1]}  # fmt: skip
+        question = gettext("Do you live, work or study in %(areas)s?") % {"areas": areas}
+    else:
+        question = target.eligibility_question
+    return gettext("%(question)s If so, tick the “Yes” column.") % {"question": question.strip()}
+
+
+def _draw_marks(c: Canvas) -> None:
+    """The registration marks a scan is straightened by."""
+    c.setFillColor(black)
+    for cx, cy in L.mark_centres():
+        path = c.beginPath()
+        half, hole = L.MARK_SIZE / 2, L.MARK_HOLE / 2
+        path.rect(cx - half, L.PAGE_H - cy - half, L.MARK_SIZE, L.MARK_SIZE)
+        path.rect(cx - hole, L.PAGE_H - cy - hole, L.MARK_HOLE, L.MARK_HOLE)
+        c.drawPath(path, stroke=0, fill=1, fillMode=0)  # even-odd: the hole stays white
 
 
 def _draw_table(c: Canvas, petition) -> None:
@@ -151,21 +192,25 @@ def _draw_table(c: Canvas, petition) -> None:
         y = L.row_top(row + 1) if row < L.ROWS else bottom
         c.line(left, L.PAGE_H - y, right, L.PAGE_H - y)
     ticks = [col for col in cols if col.width == L.TICK_W]
+    eligible = next((col for col in cols if col.key == "eligible"), None)
     for col in cols[1:]:
         y_from = top if col not in ticks[1:] else top + L.HEADER_H / 2
         c.line(col.x, L.PAGE_H - y_from, col.x, L.PAGE_H - bottom)
     # Header: labels, and "Contact me by" over the tick boxes.
     c.setFont(SANS_BOLD, 7.5)
     for col in cols:
-        if col in ticks or not col.label:
+        if col in ticks or col is eligible or not col.label:
             continue
         c.drawString(col.x + 1.2 * mm, L.PAGE_H - top - 6 * mm, col.label)
-    c.setFont(SANS_BOLD, 6)
+    if eligible is not None:
+        c.drawCentredString(eligible.x + eligible.width / 2, L.PAGE_H - top - 6 * mm,
+                            eligible.label)  # fmt: skip
+    c.setFont(SANS_BOLD, SMALLEST)
     c.drawCentredString(
-        ticks[0].x + 2 * L.TICK_W, L.PAGE_H - top - 3.5 * mm, gettext("Contact me by")
+        ticks[0].x + 2 * L.TICK_W, L.PAGE_H - top - 3.6 * mm, gettext("Contact me by")
     )
     c.line(ticks[0].x, L.PAGE_H - top - L.HEADER_H / 2, right, L.PAGE_H - top - L.HEADER_H / 2)
-    c.setFont(SANS, 5.5)
+    c.setFont(SANS, SMALLEST)
     for col in ticks:
         c.drawCentredString(col.x + L.TICK_W / 2, L.PAGE_H - top - 8.3 * mm, col.label)
     # Row numbers and empty (never pre-ticked) boxes.
@@ -174,8 +219,8 @@ def _draw_table(c: Canvas, petition) -> None:
         y = L.row_top(row)
         c.setFont(SANS, 7)
         c.drawCentredString(cols[0].x + cols[0].width / 2, L.PAGE_H - y - 6.5 * mm, str(row))
-        for col in ticks:
-            bx = col.x + (L.TICK_W - box) / 2
+        for col in ticks + ([eligible] if eligible else []):
+            bx = col.x + (col.width - box) / 2
             by = y + (L.ROW_H - box) / 2
             c.rect(bx, L.PAGE_H - by - box, box, box)
 
@@ -191,21 +236,21 @@ def _draw_footer(c: Canvas, petition, notice) -> None:
         "Tick a box only if you want %(organisation)s to contact you that way. "
         "Leave it empty if not: signing does not sign you up."
     ) % {"organisation": petition.organisation.name}
-    flow.draw(_para(ticks, 6.5), gap=1.2 * mm)
+    flow.draw(_para(ticks, SMALLEST), gap=1.2 * mm)
     imprint = imprint_line(petition) + " " + printer_line(petition)
-    flow.draw(_para(imprint, 6.5), gap=1.2 * mm)
+    flow.draw(_para(imprint, SMALLEST), gap=1.2 * mm)
     if notice is not None:
-        for i, text in enumerate(p for p in notice.text.split("\n") if p.strip()):
-            if i == 0:
-                text = f"{text}"
-            flow.draw(_para(text, 6, leading=7), gap=0.8 * mm)
+        for text in (p for p in notice.text.split("\n") if p.strip()):
+            flow.draw(_para(text, SMALLEST, leading=8.2), gap=0.8 * mm)
         flow.draw(
-            _para(gettext("Privacy notice %(code)s") % {"code": notice.code}, 6, bold=True), gap=0
+            _para(gettext("Privacy notice %(code)s") % {"code": notice.code}, SMALLEST, bold=True),
+            gap=0,
         )
 
 
 def _draw_static(c: Canvas, petition, notice) -> None:
     _draw_text(c, petition)
+    _draw_marks(c)
     _draw_table(c, petition)
     _draw_footer(c, petition, notice)
 
@@ -242,13 +287,28 @@ def _draw_serial(c: Canvas, serial: str | None) -> None:
     if serial:
         c.setFont(SANS_BOLD, 10)
         c.drawCentredString(cx, y, serial)
-        c.setFont(SANS_BOLD, 7)
+        c.setFont(SANS_BOLD, SMALLEST)
         c.drawString(L.PAGE_W - L.MARGIN - 40 * mm, L.PAGE_H - L.MARGIN + 2 * mm,
                      gettext("Sheet %(serial)s") % {"serial": serial})  # fmt: skip
+        _draw_barcode(c, serial)
     else:
-        c.setFont(SANS, 6.5)
+        c.setFont(SANS, SMALLEST)
         c.drawCentredString(cx, y, gettext("Sheet number given"))
-        c.drawCentredString(cx, y - 2.6 * mm, gettext("when it is returned"))
+        c.drawCentredString(cx, y - 2.8 * mm, gettext("when it is returned"))
+
+
+def _draw_barcode(c: Canvas, serial: str) -> None:
+    """The serial as Code 128 under the printed serial, with white quiet
+    zones either side so nothing printed runs into it."""
+    code = Code128(L.barcode_digits(serial), barWidth=L.BARCODE_MODULE,
+                   barHeight=L.BARCODE_H, quiet=0, humanReadable=False)  # fmt: skip
+    x = L.BARCODE_RIGHT - code.width
+    y = L.PAGE_H - L.BARCODE_TOP - L.BARCODE_H
+    quiet = 10 * L.BARCODE_MODULE
+    c.setFillColor(white)
+    c.rect(x - quiet, y, code.width + 2 * quiet, L.BARCODE_H, stroke=0, fill=1)
+    c.setFillColor(black)
+    code.drawOn(c, x, y)
 
 
 def render_sheets(

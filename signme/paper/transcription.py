@@ -23,7 +23,7 @@ from signme.petitions.forms import clean_text
 from signme.petitions.models import Consent, Sheet, Signature
 from signme.petitions.validity import announce_counted, settle
 
-from .models import RowMark
+from .models import RowMark, Scan
 
 LIVE = [Signature.Status.PENDING, Signature.Status.VERIFIED]
 _MARK_WORDS = {
@@ -392,3 +392,23 @@ def complete(sheet: Sheet, user) -> Progress:
         sheet.save(update_fields=["transcribed_at", "status"])
     forget_counts(sheet.petition_id)
     return progress(sheet)
+
+
+def scan_of(sheet: Sheet) -> Scan | None:
+    """The newest scan of the sheet whose rows were read: typed from."""
+    return Scan.objects.filter(sheet=sheet).exclude(rows=[]).order_by("-pk").first()
+
+
+def row_shown_to(sheet: Sheet, row: int, user, organiser: bool) -> bool:
+    """Whether this person may see the row's crop: never an erased signer's;
+    an organiser any other; a volunteer a row nobody has typed yet, or one
+    they typed themselves (as on the transcription page)."""
+    signature = Signature.objects.filter(
+        sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
+    ).first()
+    if signature is not None and signature.erased_at is not None:
+        return False
+    if organiser:
+        return True
+    typed = signature or RowMark.objects.filter(sheet=sheet, row=row).first()
+    return typed is None or typed.entered_by_id == user.pk

@@ -23,4 +23,6 @@ urlpatterns = [
     path(_P + "scans/", views.scans, name="paper_scans"),
     path(_P + "scans/<int:pk>.png", views.scan_image, name="paper_scan_image"),
     path(_P + "scans/<int:pk>/assign", views.assign_scan, name="paper_assign_scan"),
+    path(_P + "scans/<int:pk>/", views.scan_detail, name="paper_scan"),
+    path(_P + "scans/<int:pk>/rows/<int:row>.png", views.scan_row, name="paper_scan_row"),
 ]

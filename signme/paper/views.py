@@ -284,20 +284,23 @@ def read_photo(request, number: int):
             error = str(e)
         else:
             reading = scanning.read_code(page.image)
-            if reading.kind == "none":
-                error = "No QR code could be read in that photo. Type the sheet number instead."
-            elif reading.kind == "foreign" or reading.petition_number != petition.number:
+            if reading.kind == "foreign" or (
+                reading.kind != "none" and reading.petition_number != petition.number
+            ):
                 error = "That QR code is not one of this petition's sheets."
             else:
-                initial["serial"] = reading.serial
-                rows = scanning.rows_with_ink(page.image, reading.corners, petition.target)
-                initial["tally"] = len(rows)
-                messages.info(
-                    request,
-                    (f"Read sheet {reading.serial}. " if reading.serial else
-                     "This is a downloaded sheet with no number: it gets one when logged. ")
-                    + f"Rows with writing: {len(rows)}. Check both against the sheet.",
-                )  # fmt: skip
+                sheet = scanning.read_sheet(page.image, petition.target, reading.corners or None)
+                serial, disagree = scanning.serial_of(reading, sheet.barcode_serial)
+                if reading.kind == "none" and not serial:
+                    error = disagree or (
+                        "No QR code could be read in that photo, nor the barcode under it. "
+                        "Type the sheet number instead."
+                    )
+                else:
+                    initial["serial"] = serial
+                    if sheet.tally is not None:
+                        initial["tally"] = sheet.tally
+                    messages.info(request, _photo_message(serial, sheet))
     photo_form = PhotoForm()
     if error:
         photo_form = PhotoForm({}, {})
@@ -309,6 +312,21 @@ def read_photo(request, number: int):
         400 if error else 200,
         form=ReturnForm(initial=initial),
         photo_form=photo_form,
+    )
+
+
+def _photo_message(serial: str, sheet) -> str:
+    text = (f"Read sheet {serial}. " if serial else
+            "This is a downloaded sheet with no number: it gets one when logged. ")  # fmt: skip
+    if sheet.tally is not None:
+        return text + f"Rows with writing: {sheet.tally}. Check both against the sheet."
+    written, unsure = len(sheet.written), len(sheet.unsure)
+    if not sheet.rows:
+        return text + "The rows could not be read: count the signed rows on the sheet."
+    return text + (
+        f"Rows with writing: between {written} and {written + unsure}; rows "
+        f"{', '.join(map(str, sheet.unsure))} could not be read for sure. "
+        "Count the signed rows on the sheet."
     )
 
 
@@ -337,12 +355,17 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
             ).exclude(source=Signature.Source.PAPER)
         }
     marks = {m.row: m for m in RowMark.objects.filter(sheet=sheet)}
+    scan = tx.scan_of(sheet)
     rows, focus_given = [], False
     for n in range(1, sheet.rows + 1):
         row = {"n": n, "signature": saved.get(n), "mark": marks.get(n)}
         typed = row["signature"] or row["mark"]
         # Volunteers see, and undo, the rows they typed and nothing else.
         row["mine"] = organiser or (typed is not None and typed.entered_by_id == request.user.pk)
+        # The row as written, to type from: the same rows the person may see.
+        erased = row["signature"] is not None and row["signature"].erased_at is not None
+        if scan and scan.row_reading(n) and not erased and (row["mine"] or typed is None):
+            row["crop"] = reverse("paper_scan_row", args=[petition.number, scan.pk, n])
         if row["signature"] is not None:
             row["visible"] = row["mine"]
             row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
@@ -537,6 +560,40 @@ def scan_image(request, number: int, pk: int):
     audit.record(request.user, Action.VIEW, f"scan {scan.pk}", petition=petition, count=1)
     response = FileResponse(scan.image.open("rb"), content_type="image/png")
     return private_no_store(response)
+
+
+@login_required
+@require_GET
+def scan_detail(request, number: int, pk: int):
+    """One scanned page: how each row was read, and how sure the reading is."""
+    petition = staff_petition(request, number, organiser_only=True)
+    scan = get_object_or_404(Scan.objects.select_related("sheet"), petition=petition, pk=pk)
+    erased = set()
+    if scan.sheet_id:
+        erased = set(
+            Signature.objects.filter(sheet=scan.sheet_id, erased_at__isnull=False)
+            .values_list("sheet_row", flat=True)
+        )  # fmt: skip
+    rows = [{**r, "erased": r["row"] in erased, "percent": round(r["confidence"] * 100)}
+            for r in scan.rows]  # fmt: skip
+    context = {"petition": petition, "scan": scan, "rows": rows}
+    return private_no_store(render(request, "paper/scan.html", context))
+
+
+@login_required
+@require_GET
+def scan_row(request, number: int, pk: int, row: int):
+    """One row's crop from a filed scan, for whoever may type that row."""
+    petition = staff_petition(request, number)
+    scan = get_object_or_404(Scan.objects.select_related("sheet"), petition=petition, pk=pk,
+                             sheet__isnull=False)  # fmt: skip
+    organiser = is_organiser(request.user, petition)
+    if not tx.row_shown_to(scan.sheet, row, request.user, organiser):
+        raise Http404
+    png = scanning.row_crop(scan, row)
+    if png is None:
+        raise Http404
+    return private_no_store(HttpResponse(png, content_type="image/png"))
 
 
 @login_required

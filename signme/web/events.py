@@ -8,7 +8,9 @@
   counted (petitions.validity.announce_counted), a threshold reached (below),
   a signer opting out (people.preferences.stop_contact).
 - A person is erased: people.rights.erase_signatures blanks their details,
-  drops email queued to them and keeps them suppressed.
+  drops email queued to them and keeps them suppressed; the worker's next
+  paper.scans.blank_erased_rows paints a paper signer's row white in the
+  stored scans of their sheet (people is below paper and cannot reach them).
 """
 
 from django.db import transaction

@@ -8,6 +8,7 @@ from django.conf import settings
 from signme.lib.jobs import Job
 from signme.limits.counters import prune_expired
 from signme.mailing import bulk
+from signme.paper.scans import blank_erased_rows
 from signme.people.retention import anonymise_due
 from signme.people.rights import expire_requests
 from signme.people.webhooks import webhook_body
@@ -36,4 +37,6 @@ def jobs() -> list[Job]:
         Job("retention and expiry", 3600, delete_on_schedule),
         Job("closed rate-limit windows", 300, prune_expired),
         Job("webhooks", 5, lambda: deliver_due(WORKER_ID, webhook_body)),
+        # Erased paper signers: their rows painted out of the stored scans.
+        Job("erased rows in scans", 60, blank_erased_rows),
     ]

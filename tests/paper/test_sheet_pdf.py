@@ -5,7 +5,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from signme.paper import scans
+from signme.geography.models import Area
+from signme.paper import layout, reading, scans
 from signme.paper.pdf import render_sheets
 from signme.petitions.models import Petition
 
@@ -96,3 +97,60 @@ def test_numbered_sheet_prints_its_serial_and_holds_it_in_its_qr(petition, seria
     reading = scans.read_code(pdf_to_images(pdf)[0])
     assert reading.serial == serial
     assert reading.text == f"http://localhost:8000/1500?sheet={serial}"
+
+
+def text_sizes(pdf: bytes) -> list[tuple[str, float]]:
+    """Every piece of text on the first page with the size it is drawn at."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            scale = (
+                abs(tm[0] * tm[3] - tm[1] * tm[2]) ** 0.5
+                * abs(cm[0] * cm[3] - cm[1] * cm[2]) ** 0.5
+            )
+            found.append((text.strip(), size * scale))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return found
+
+
+def test_nothing_on_the_sheet_is_printed_smaller_than_7_points(petition):
+    sizes = text_sizes(render_sheets(petition, ["S1500-000042"]))
+    texts = " ".join(t for t, _ in sizes)
+    # The small print is there: consent headers, imprint, privacy notice.
+    for words in ("Contact me by", "Phone", "Published and promoted by", "Privacy notice"):
+        assert words in texts
+    too_small = [(t, round(s, 1)) for t, s in sizes if s < 6.99]
+    assert too_small == []
+
+
+def test_the_schemes_eligibility_question_is_asked_on_paper(petition):
+    target = petition.target
+    assert target.eligibility_question == "Do you live, work or study in Norfolk?"
+    text = " ".join(text_of(render_sheets(petition, [None])).split())
+    assert "Do you live, work or study in Norfolk? If so, tick the “Yes” column." in text
+    assert "Yes" in [t for t, _ in text_sizes(render_sheets(petition, [None]))]
+    # A scheme that names its areas and asks no question of its own.
+    Area.objects.create(code="E07000147", type="district", name="North Norfolk")
+    target.eligibility_question = ""
+    target.eligible_areas = "E07000147, E07000148"
+    target.save()
+    text = " ".join(text_of(render_sheets(Petition.objects.get(pk=petition.pk), [None])).split())
+    assert "Do you live, work or study in North Norfolk or E07000148?" in text
+    target.eligible_areas = ""
+    target.save()
+    text = text_of(render_sheets(Petition.objects.get(pk=petition.pk), [None]))
+    assert "tick the “Yes” column" not in text and "Yes" not in text.split()
+
+
+def test_sheet_has_four_registration_marks_and_its_serial_as_a_barcode(petition):
+    image = pdf_to_images(render_sheets(petition, ["S1500-000042"]))[0]
+    gray = reading.gray_of(image)
+    marks = reading.find_marks(gray)
+    k = 150 / 72
+    expected = [(x * k, y * k) for x, y in layout.mark_centres()]
+    for ex, ey in expected:
+        assert any(abs(x - ex) < 3 and abs(y - ey) < 3 for x, y, _ in marks)
+    assert reading.barcode_serial(gray) == "S1500-000042"
+    assert layout.serial_from_barcode(layout.barcode_digits("S77-123456")) == "S77-123456"
