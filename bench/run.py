@@ -96,6 +96,22 @@ BENCHMARKS = [
         docs="docs/benchmarks.md, section Loading the postcode directory",
     ),
     Benchmark(
+        name="scans",
+        script="scan_bench.py",
+        measures="filing and reading returned sheets: flatbed scans and phone photos",
+        small=["--pages", "4", "--seed", "1"],
+        full=["--pages", "40", "--seed", "1"],
+        docs="docs/benchmarks.md, section Reading returned sheets",
+    ),
+    Benchmark(
+        name="import",
+        script="import_signatures.py",
+        measures="import-signatures on another platform's export (a dry run)",
+        small=["--rows", "500", "--runs", "1"],
+        full=["--rows", "5000", "--runs", "3"],
+        docs="docs/benchmarks.md, section Importing signatures",
+    ),
+    Benchmark(
         name="submission",
         script="submission_bench.py",
         measures="the submission pack's CSV and PDF, and peak memory",
