@@ -1,9 +1,8 @@
 """Loading the ONS postcode directory (ONSPD) or the National Statistics
 Postcode Lookup (NSPL), and the ONS names-and-codes files.
 
-The file is read a row at a time and written in batches (on PostgreSQL,
-COPY into a new table that replaces the old one at the end), so 2.7 million
-rows never sit in memory. The whole load is one
+The file is read a row at a time and written in batches (COPY on
+PostgreSQL), so 2.7 million rows never sit in memory. The whole load is one
 transaction: until it commits, signing keeps reading the edition before,
 and a bad row leaves that edition exactly as it was."""
 
@@ -187,58 +186,15 @@ def read_names(path: Path) -> dict[str, tuple[str, str]]:
 _FIELDS = ["postcode", "terminated", *AREA_TYPES]
 
 
-def _load_postgresql(cursor, rows: Iterator[tuple], every: Callable[[], None], path: Path) -> int:
-    """COPY the rows into a new table without indexes, build its indexes in
-    one pass, then put it in the directory's place; returns the rows loaded.
-
-    Keeping the live table's indexes up to date row by row cost more than
-    reading the file. Until the swap, signing reads the edition before
-    undisturbed; the swap itself (drop, rename) takes a moment at the end
-    of the transaction, and readers waiting on it then find the new table."""
+def _write_postgresql(cursor, rows: Iterator[tuple], every: Callable[[], None]) -> int:
     table = Postcode._meta.db_table
-    new = f"{table}_loading"
-    cursor.execute(
-        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
-        "AND tablename = %s",
-        [table],
-    )
-    indexes = cursor.fetchall()
-    cursor.execute(
-        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'",
-        [table],
-    )
-    (primary_key,) = cursor.fetchone()
-    cursor.execute(f"CREATE TABLE {new} (LIKE {table} INCLUDING DEFAULTS)")
     n = 0
-    with cursor.copy(f"COPY {new} ({', '.join(_FIELDS)}) FROM STDIN") as copy:
+    with cursor.copy(f"COPY {table} ({', '.join(_FIELDS)}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
             n += 1
             if n % BATCH == 0:
                 every()
-    cursor.execute(
-        f"SELECT postcode FROM {new} GROUP BY postcode HAVING count(*) > 1 ORDER BY 1 LIMIT 1"
-    )
-    if twice := cursor.fetchone():
-        raise DirectoryProblem(f"{path.name} lists the same postcode twice ({twice[0]}).")
-    cursor.execute(f"ALTER TABLE {new} ADD CONSTRAINT {new}_pkey PRIMARY KEY (postcode)")
-    renames = []
-    for i, (name, definition) in enumerate(indexes):
-        if name == primary_key:
-            continue
-        # CREATE INDEX name ON schema.table USING ...: the same index on the
-        # new table, under a name of its own until the old one is gone.
-        head, _, rest = definition.partition(" ON ")
-        rest = rest.split(" USING ", 1)[1]
-        temporary = f"{new}_{i}"
-        cursor.execute(f"{head.rsplit(' ', 1)[0]} {temporary} ON {new} USING {rest}")
-        renames.append((temporary, name))
-    cursor.execute(f"DROP TABLE {table}")
-    cursor.execute(f"ALTER TABLE {new} RENAME TO {table}")
-    cursor.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {new}_pkey TO {primary_key}")
-    for temporary, name in renames:
-        cursor.execute(f"ALTER INDEX {temporary} RENAME TO {name}")
-    cursor.execute(f"ANALYZE {table}")
     return n
 
 
@@ -293,12 +249,12 @@ def import_directory(
             if progress:
                 progress(counting.read_bytes, size)
 
+        Postcode.objects.all().delete()
         with connection.cursor() as cursor:
             try:
                 if connection.vendor == "postgresql":
-                    loaded.postcodes = _load_postgresql(cursor.cursor, rows(), every, path)
+                    loaded.postcodes = _write_postgresql(cursor.cursor, rows(), every)
                 else:
-                    Postcode.objects.all().delete()
                     loaded.postcodes = _write_in_batches(cursor, rows(), every)
             except (IntegrityError, connection.Database.IntegrityError):
                 raise DirectoryProblem(

@@ -168,9 +168,9 @@ def _postcode_table_shape() -> list:
 
 
 def test_a_new_edition_keeps_the_tables_indexes_and_their_names():
-    """On PostgreSQL an edition is loaded into a new table that takes the
-    old one's place: the same indexes under the same names, so the
-    migrations that know them still find them, and lookups still use them."""
+    """Loading an edition replaces the rows, never the table's shape: the
+    same indexes under the same names, so the migrations that know them
+    still find them, and lookups still use them."""
     before = _postcode_table_shape()
     load_directory()
     load_directory()
