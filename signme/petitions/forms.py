@@ -260,11 +260,12 @@ class SignForm(forms.Form):
             self.add_error("address", gettext("Enter your address, or untick post"))
         if data.get("email"):
             data["email_canonical"] = canonical_email(data["email"])
-        if "postcode" not in self.errors:
-            # The one lookup of a signature's areas: signing stores these.
+        if "postcode" not in self.errors and self.area_codes:
+            # The scheme asks where signers live: look the postcode up now, to
+            # tell them before they sign. Signing stores these areas; without
+            # such a scheme the worker looks up a whole batch's in one query.
             data["areas"] = areas_of(data.get("postcode", ""))
-            if self.area_codes:
-                self._check_area(data)
+            self._check_area(data)
         return data
 
     area_codes: list[str] = []

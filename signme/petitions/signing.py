@@ -19,7 +19,7 @@ from functools import lru_cache
 from django.db import connections, transaction
 from django.utils import timezone
 
-from signme.geography.lookup import areas_of
+from signme.geography.lookup import areas_of_many
 from signme.lib.fastinsert import FastInsert
 from signme.lib.language import ENGLISH, current_language, in_language
 from signme.mailing.kinds import EmailKind
@@ -165,13 +165,18 @@ def store_online_signatures(batch: list[Received]) -> list[int | None]:
     signatures, consents, keys = [], [], []
     first = {}  # (petition, email) -> the index of its first form in this batch
     sheets = _sheets_named(batch)
+    # Areas the form did not look up (it does only where the scheme asks
+    # where signers live): one query for the whole batch.
+    areas = areas_of_many(
+        item.data.get("postcode", "") for item in batch if "areas" not in item.data
+    )
     for i, item in enumerate(batch):
         key = (item.petition.pk, item.data["email_canonical"])
         keys.append(key)
         if key in first:  # signed twice in one batch: a repeat, as if later
             continue
         first[key] = i
-        signatures.append(_signature_row(item, now, sheets))
+        signatures.append(_signature_row(item, now, sheets, areas))
     with transaction.atomic():
         stored = dict.fromkeys(first)
         if signatures:
@@ -211,13 +216,14 @@ def _sheets_named(batch: list[Received]) -> dict[tuple[int, str], int]:
     return {(p, serial): sid for p, serial, sid in found}
 
 
-def _signature_row(item: Received, now, sheets: dict[tuple[int, str], int]) -> dict:
+def _signature_row(
+    item: Received, now, sheets: dict[tuple[int, str], int], areas: dict[str, dict]
+) -> dict:
     data, petition = item.data, item.petition
     sheet_id = sheets.get((petition.pk, data["sheet"].upper())) if data.get("sheet") else None
     eligible = data.get("eligible")
-    # The form placed the postcode when it checked the area (one lookup by
-    # primary key); only a caller without the form looks it up here.
-    areas = data["areas"] if "areas" in data else areas_of(data.get("postcode", ""))
+    postcode = data.get("postcode", "")
+    placed = data["areas"] if "areas" in data else areas.get(postcode, {})
     return {
         "petition": petition.pk,
         "name": data["name"],
@@ -235,7 +241,7 @@ def _signature_row(item: Received, now, sheets: dict[tuple[int, str], int]) -> d
         "client_ip": item.client_ip,
         "works_or_studies_in_area": bool(data.get("works_or_studies_in_area")),
         "language": data.get("language") or ENGLISH,
-        **areas,
+        **placed,
     }
 
 

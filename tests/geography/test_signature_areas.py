@@ -3,10 +3,13 @@ or typed up from paper; a terminated postcode still places it, an unknown one
 is kept and flagged."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from signme.geography.models import Postcode
 from signme.paper.sheets import issue_sheets, log_return
 from signme.petitions.models import Signature
+from signme.petitions.signing import take_in
 from tests.paper.test_transcribe import row, url
 
 from .conftest import DIRECTORY, load_directory
@@ -79,3 +82,22 @@ def test_a_typed_up_paper_row_gets_its_areas(directory, client, volunteer, retur
 def returned(petition, organiser):
     sheets = issue_sheets(petition, 1, "Holt market stall", organiser)
     return log_return(petition, sheets[0].serial, 3)
+
+
+def test_signing_looks_no_postcode_up_and_the_worker_places_a_batch_at_once(
+    directory, sign, client
+):
+    """Where the scheme does not ask where signers live, the signing request
+    itself makes no lookup; the worker places a whole batch in one query,
+    each signature with its own postcode's areas."""
+    with CaptureQueriesContext(connection) as request:
+        assert sign(worker=False, postcode="NR25 6BW").status_code == 303
+    assert not [q for q in request.captured_queries if "geography_postcode" in q["sql"]]
+    sign(worker=False, email="two@example.org", postcode="ZY99 2AD")
+    sign(worker=False, email="three@example.org", postcode="NR1 2DH")
+    with CaptureQueriesContext(connection) as worker:
+        assert take_in() == 3
+    assert len([q for q in worker.captured_queries if "geography_postcode" in q["sql"]]) == 1
+    found = dict(Signature.objects.values_list("postcode", "postcode_found"))
+    assert found == {"NR25 6BW": "found", "ZY99 2AD": "terminated", "NR1 2DH": "unknown"}
+    assert areas(Signature.objects.get(postcode="NR25 6BW")) == HOLT
