@@ -96,6 +96,14 @@ BENCHMARKS = [
         docs="docs/benchmarks.md, section Loading the postcode directory",
     ),
     Benchmark(
+        name="areas",
+        script="area_lookup.py",
+        measures="placing signatures in their areas: a batch's postcodes, one postcode",
+        small=["--rows", "20000", "--batches", "5", "--singles", "300"],
+        full=["--rows", "2700000"],
+        docs="docs/benchmarks.md, section What placing a signature in its areas costs",
+    ),
+    Benchmark(
         name="scans",
         script="scan_bench.py",
         measures="filing and reading returned sheets: flatbed scans and phone photos",
