@@ -286,6 +286,8 @@ class _Store:
         self.notice = petition.current_notice
         self.kept_out = kept_out_digests(petition.organisation_id)
         self.new_ids: list[int] = []
+        # Each postcode's signatures, read once per import (find_matches).
+        self.nearby: dict[str, list[Signature]] = {}
         # A postcode's areas, looked up once per import: a town's signers
         # share a few hundred postcodes.
         self.areas: dict[str, dict] = {}
@@ -337,13 +339,15 @@ class _Store:
             report.refused[reason].append(number)
             return
         for attempt in range(2):
-            matches = find_matches(self.petition, data)
+            matches = find_matches(self.petition, data, nearby=self.nearby)
             try:
                 with transaction.atomic():
                     outcome = self._store(data, ticks, signed_at, matches)
                 break
             except IntegrityError:
-                # Someone signed online with this address since we looked.
+                # Someone signed online with this address since we looked:
+                # read the postcodes afresh too.
+                self.nearby.clear()
                 if attempt:
                     raise
         if outcome == "duplicate":
@@ -406,9 +410,19 @@ class _Store:
             )
             for channel, value in ticks.items()
         )
+        self._remember(signature, superseded)
         if superseded is not None:
             return "replaced"
         return "duplicate" if duplicate_of else "imported"
+
+    def _remember(self, signature, superseded) -> None:
+        """Keep the postcodes already read up to date with what was stored."""
+        if signature.postcode in self.nearby:
+            self.nearby[signature.postcode].append(signature)
+        if superseded is not None:
+            for sig in self.nearby.get(superseded.postcode, ()):
+                if sig.pk == superseded.pk:
+                    sig.status, sig.duplicate_of_id = Signature.Status.DUPLICATE, signature.pk
 
     def finish(self) -> None:
         """Decide which count, in batches: one UPDATE each, not one a row."""

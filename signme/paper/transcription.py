@@ -162,7 +162,9 @@ class Outcome:
         return bool(self.matches) and self.signature is None and self.mark is None
 
 
-def find_matches(petition, data: dict, exclude_id: int | None = None) -> list[Signature]:
+def find_matches(
+    petition, data: dict, exclude_id: int | None = None, nearby: dict | None = None
+) -> list[Signature]:
     """Live signatures of the petition that look like the same person: the same
     canonical email, or the same name and postcode ignoring case, spacing and
     accents.
@@ -170,7 +172,11 @@ def find_matches(petition, data: dict, exclude_id: int | None = None) -> list[Si
     Each lookup filters on exactly the columns of one index (email; petition
     and postcode) and checks status in Python: with status in the WHERE clause
     too, SQLite without statistics may pick the petition/status index and read
-    a million rows instead of a handful."""
+    a million rows instead of a handful.
+
+    `nearby` (postcode -> its signatures) keeps each postcode's signatures for
+    the next row: an import reads a town's rows, which share their postcodes.
+    Whoever passes it adds what it stores (see imports.py)."""
     found = {}
     if data.get("email_canonical"):
         for sig in Signature.objects.filter(email_canonical=data["email_canonical"])[:50]:
@@ -178,7 +184,14 @@ def find_matches(petition, data: dict, exclude_id: int | None = None) -> list[Si
                 found[sig.pk] = sig
     if data.get("postcode") and data.get("name"):
         key = name_key(data["name"])
-        for sig in Signature.objects.filter(petition=petition, postcode=data["postcode"])[:2000]:
+        postcode = data["postcode"]
+        if nearby is None or postcode not in nearby:
+            here = list(Signature.objects.filter(petition=petition, postcode=postcode)[:2000])
+            if nearby is not None:
+                nearby[postcode] = here
+        else:
+            here = nearby[postcode]
+        for sig in here:
             if name_key(sig.name) == key:
                 found[sig.pk] = sig
     found.pop(exclude_id, None)

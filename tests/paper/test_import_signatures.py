@@ -126,6 +126,26 @@ def test_the_same_person_twice_in_one_file_is_imported_once(tmp_path, petition):
     assert get_counts(petition.pk).online == 1
 
 
+def test_one_person_by_name_and_postcode_twice_after_an_unconfirmed_online_signature(
+    tmp_path, petition, sign
+):
+    """The import reads each postcode's signatures once and keeps them up to
+    date as it stores: the first row replaces the online signature never
+    confirmed, the second is a duplicate of the first, not a second
+    replacement."""
+    sign(email="ann@example.org", name="Ann Smith", postcode="NR25 6BW")
+    pending = Signature.objects.get(status="pending")
+    no_email = ["Ann Smith", "", "1 High Street, Holt", "NR25 6BW", "2025-03-01", ""]
+    out, _ = run(write(tmp_path, [no_email, no_email[:1] + ["", "1 High St"] + no_email[3:]]))
+    assert "Imported: 1 (1 in place of an online signature never confirmed)" in out
+    first, second = Signature.objects.filter(source="import").order_by("pk")
+    pending.refresh_from_db()
+    assert pending.status == "duplicate" and pending.duplicate_of == first
+    assert first.status == "verified" and first.validity == "counted"
+    assert second.status == "duplicate" and second.duplicate_of == first
+    assert get_counts(petition.pk).online == 1
+
+
 def test_refused_rows_are_reported_by_reason_with_their_row_numbers(tmp_path, petition):
     rows = [
         ANN,
