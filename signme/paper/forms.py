@@ -3,6 +3,22 @@ from django import forms
 from . import layout as L
 
 
+def tally_field(label: str, required: str) -> forms.IntegerField:
+    """A sheet's count of signed rows, with the same limits and messages
+    wherever a tally is typed."""
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=L.ROWS,
+        error_messages={
+            "required": required,
+            "invalid": "Enter the number of signed rows, like 7",
+            "min_value": "The tally cannot be less than 0",
+            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
+        },
+    )
+
+
 class IssueForm(forms.Form):
     count = forms.IntegerField(
         label="How many sheets",
@@ -32,17 +48,7 @@ class ReturnForm(forms.Form):
         "like 123. Leave it empty for a sheet downloaded from the petition page: it gets a "
         "number now.",
     )
-    tally = forms.IntegerField(
-        label="Signed rows (tally)",
-        min_value=0,
-        max_value=L.ROWS,
-        error_messages={
-            "required": "Enter how many rows are signed",
-            "invalid": "Enter the number of signed rows, like 7",
-            "min_value": "The tally cannot be less than 0",
-            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
-        },
-    )
+    tally = tally_field("Signed rows (tally)", "Enter how many rows are signed")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,17 +79,7 @@ class CorrectTallyForm(forms.Form):
     """A tally logged wrong: a recount, or a sheet its scan marked returned."""
 
     serial = SheetNumberField()
-    tally = forms.IntegerField(
-        label="Correct tally",
-        min_value=0,
-        max_value=L.ROWS,
-        error_messages={
-            "required": "Enter the correct number of signed rows",
-            "invalid": "Enter the number of signed rows, like 7",
-            "min_value": "The tally cannot be less than 0",
-            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
-        },
-    )
+    tally = tally_field("Correct tally", "Enter the correct number of signed rows")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "fix")

@@ -26,7 +26,7 @@ from signme.petitions.counting import forget_counts
 from signme.petitions.models import Consent, Petition, Signature
 from signme.petitions.validity import announce_counted, settle
 
-from .transcription import RowForm, find_matches
+from .transcription import RowForm, find_matches, same_person
 
 # Headers other platforms use, by the field they hold. Compared after
 # header_key(), so case, spacing and punctuation do not matter.
@@ -359,14 +359,9 @@ class _Store:
     def _store(self, data, ticks, signed_at, matches) -> str:
         status, duplicate_of, superseded = Signature.Status.VERIFIED, None, None
         if matches:
-            first = matches[0]
-            if first.status == Signature.Status.PENDING:
-                # The paper rule: a signature given elsewhere replaces one
-                # never confirmed here, which becomes its duplicate.
-                superseded = first
-                Signature.objects.filter(pk=first.pk).update(status=Signature.Status.DUPLICATE)
-            else:
-                status, duplicate_of = Signature.Status.DUPLICATE, first
+            # The paper rule: a signature given elsewhere replaces one never
+            # confirmed here, which becomes its duplicate.
+            status, duplicate_of, superseded = same_person(matches)
         postcode = data.get("postcode", "")
         if postcode not in self.areas:
             self.areas[postcode] = areas_of(postcode)

@@ -199,6 +199,19 @@ def find_matches(
     return sorted(live, key=lambda s: s.pk)
 
 
+def same_person(matches: list[Signature]) -> tuple[str, Signature | None, Signature | None]:
+    """(status, duplicate_of, superseded) for a row given outside SignMe's
+    online form (in ink, or on another platform) by someone who signed
+    already. Never confirmed online: the row is the signature, and the
+    unconfirmed one becomes its duplicate (the caller points it at the new
+    row). Otherwise the row is a duplicate of the first match."""
+    first = matches[0]
+    if first.status == Signature.Status.PENDING:
+        Signature.objects.filter(pk=first.pk).update(status=Signature.Status.DUPLICATE)
+        return Signature.Status.VERIFIED, None, first
+    return Signature.Status.DUPLICATE, first, None
+
+
 def row_taken(sheet: Sheet, row: int) -> bool:
     return (
         Signature.objects.filter(
@@ -267,14 +280,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
     )
     superseded = kept_apart_from = None
     if decision == "same" and matches:
-        first = matches[0]
-        if first.status == Signature.Status.PENDING:
-            # Never confirmed online, but signed in ink: the paper row is the
-            # signature, and the unconfirmed one becomes its duplicate.
-            superseded = first
-            Signature.objects.filter(pk=first.pk).update(status=Signature.Status.DUPLICATE)
-        else:
-            status, duplicate_of = Signature.Status.DUPLICATE, first
+        status, duplicate_of, superseded = same_person(matches)
     elif decision == "different" and matches:
         kept_apart_from = matches[0]
     if decision == "different" and email_canonical:

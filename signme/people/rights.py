@@ -25,6 +25,14 @@ from .suppression import email_digest, person_digest, person_key, suppress
 KIND = EmailKind.RIGHTS_LINK
 
 
+def _received(request, organisations, what: str) -> None:
+    """Link a new request to the organisations it concerns, and tell each
+    one's audit log (each sees only its own)."""
+    request.organisations.set(organisations)
+    for organisation in organisations:
+        audit.record(None, Action.REQUEST, what, organisation=organisation)
+
+
 def ask(email: str, language: str = ENGLISH) -> RightsRequest:
     """Record a request and queue the link, to be written in the language
     the person asked in. Exactly the same work whether or not the address
@@ -57,14 +65,7 @@ def rights_link(row):
         )
         return None
     if not request.organisations.exists():
-        request.organisations.set(organisations)
-        for organisation in organisations:
-            audit.record(
-                None,
-                Action.REQUEST,
-                f"rights request {request.pk} received",
-                organisation=organisation,
-            )
+        _received(request, organisations, f"rights request {request.pk} received")
     # The link keeps a Welsh reader's page in Welsh, whatever their browser says.
     link = rights_url(request.pk) + ("?lang=cy" if request.language == WELSH else "")
     with in_language(request.language):
@@ -165,14 +166,11 @@ def ask_by_name(name: str, postcode: str, address: str, wants: str, reply_to: st
                 completed_at=timezone.now(),
             )
             return request
-        request.organisations.set(organisations)
-        for organisation in organisations:
-            audit.record(
-                None,
-                Action.REQUEST,
-                f"rights request {request.pk} received by name and postcode, to check",
-                organisation=organisation,
-            )
+        _received(
+            request,
+            organisations,
+            f"rights request {request.pk} received by name and postcode, to check",
+        )
     return request
 
 
