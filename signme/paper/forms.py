@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import layout as L
 
@@ -12,43 +13,47 @@ def tally_field(label: str, required: str) -> forms.IntegerField:
         max_value=L.ROWS,
         error_messages={
             "required": required,
-            "invalid": "Enter the number of signed rows, like 7",
-            "min_value": "The tally cannot be less than 0",
-            "max_value": f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}",
+            "invalid": _("Enter the number of signed rows, like 7"),
+            "min_value": _("The tally cannot be less than 0"),
+            "max_value": _(
+                "A sheet has %(limit_value)s rows: the tally cannot be more than %(limit_value)s"
+            ),
         },
     )
 
 
 class IssueForm(forms.Form):
     count = forms.IntegerField(
-        label="How many sheets",
+        label=_("How many sheets"),
         min_value=1,
         max_value=1000,
         error_messages={
-            "required": "Enter how many sheets to print",
-            "invalid": "Enter a whole number of sheets, like 20",
-            "min_value": "Print at least 1 sheet",
-            "max_value": "Print at most 1,000 sheets at a time",
+            "required": _("Enter how many sheets to print"),
+            "invalid": _("Enter a whole number of sheets, like 20"),
+            "min_value": _("Print at least 1 sheet"),
+            "max_value": _("Print at most 1,000 sheets at a time"),
         },
     )
     issued_to = forms.CharField(
-        label="Given to",
+        label=_("Given to"),
         max_length=200,
-        help_text="A volunteer's name or a place, like 'Holt market stall'.",
-        error_messages={"required": "Enter who or where the sheets are for"},
+        help_text=_("A volunteer's name or a place, like 'Holt market stall'."),
+        error_messages={"required": _("Enter who or where the sheets are for")},
     )
 
 
 class ReturnForm(forms.Form):
     serial = forms.CharField(
-        label="Sheet number",
+        label=_("Sheet number"),
         required=False,
         max_length=200,
-        help_text="As printed under the QR code, like S1500-000123, or just its own number, "
-        "like 123. Leave it empty for a sheet downloaded from the petition page: it gets a "
-        "number now.",
+        help_text=_(
+            "As printed under the QR code, like S1500-000123, or just its own number, "
+            "like 123. Leave it empty for a sheet downloaded from the petition page: it gets a "
+            "number now."
+        ),
     )
-    tally = tally_field("Signed rows (tally)", "Enter how many rows are signed")
+    tally = tally_field(_("Signed rows (tally)"), _("Enter how many rows are signed"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,12 +66,12 @@ class SheetNumberField(forms.CharField):
     sheets.serial_for, which knows the petition."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Sheet number")
+        kwargs.setdefault("label", _("Sheet number"))
         kwargs.setdefault("max_length", 200)
         kwargs.setdefault(
-            "help_text", "As printed under the QR code, like S1500-000123, or just 123."
+            "help_text", _("As printed under the QR code, like S1500-000123, or just 123.")
         )
-        kwargs.setdefault("error_messages", {"required": "Enter the sheet number"})
+        kwargs.setdefault("error_messages", {"required": _("Enter the sheet number")})
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget):
@@ -79,7 +84,7 @@ class CorrectTallyForm(forms.Form):
     """A tally logged wrong: a recount, or a sheet its scan marked returned."""
 
     serial = SheetNumberField()
-    tally = tally_field("Correct tally", "Enter the correct number of signed rows")
+    tally = tally_field(_("Correct tally"), _("Enter the correct number of signed rows"))
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "fix")
@@ -99,11 +104,13 @@ class FindSheetForm(forms.Form):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(
-        label="Why reopen it",
+        label=_("Why reopen it"),
         max_length=200,
-        help_text="Kept in the audit log, like 'row 4 typed with the wrong postcode'. "
-        "No names or addresses.",
-        error_messages={"required": "Say why the sheet is reopened"},
+        help_text=_(
+            "Kept in the audit log, like 'row 4 typed with the wrong postcode'. "
+            "No names or addresses."
+        ),
+        error_messages={"required": _("Say why the sheet is reopened")},
     )
 
 
@@ -125,9 +132,11 @@ class MultipleFileField(forms.FileField):
 
 class ScanUploadForm(forms.Form):
     files = MultipleFileField(
-        label="Scans of returned sheets",
-        help_text="PDF, PNG or JPEG; choose several files at once if you like. Up to 25 MB a "
-        "file and 100 pages.",
+        label=_("Scans of returned sheets"),
+        help_text=_(
+            "PDF, PNG or JPEG; choose several files at once if you like. Up to 25 MB a "
+            "file and 100 pages."
+        ),
         widget=MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
         required=False,
     )
@@ -135,8 +144,8 @@ class ScanUploadForm(forms.Form):
 
 class PhotoForm(forms.Form):
     photo = forms.FileField(
-        label="Photo or scan of the sheet",
-        help_text="The sheet number and tally are read from it for you to check.",
+        label=_("Photo or scan of the sheet"),
+        help_text=_("The sheet number and tally are read from it for you to check."),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf"}),
     )

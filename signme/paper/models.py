@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from signme.petitions.models import Sheet
 
@@ -85,9 +86,9 @@ class RowMark(models.Model):
     Kept so the typist's decision about every row is on record."""
 
     class Mark(models.TextChoices):
-        BLANK = "blank", "Blank"
-        ILLEGIBLE = "illegible", "Illegible"
-        STRUCK = "struck", "Crossed out"
+        BLANK = "blank", _("Blank")
+        ILLEGIBLE = "illegible", _("Illegible")
+        STRUCK = "struck", _("Crossed out")
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="marks")
     row = models.PositiveSmallIntegerField()

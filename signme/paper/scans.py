@@ -31,6 +31,7 @@ import zxingcpp
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext, gettext_noop
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from signme.petitions.models import Sheet, Signature
@@ -67,7 +68,7 @@ UPLOAD_PIXELS = 1_200_000_000
 
 _SERIAL_IN_URL = re.compile(r"/(\d+)\?(?:.*&)?sheet=(S\d+-\d{6})\b")
 _PETITION_URL = re.compile(r"^https?://[^/]+/(\d+)/?$")
-_ADVICE = "Scan at 150 to 300 dpi."
+_ADVICE = gettext_noop("Scan at 150 to 300 dpi.")
 
 
 class ScanRefused(ValueError):
@@ -102,7 +103,7 @@ class PagePlan:
 
 
 def _millions(pixels: int) -> str:
-    return f"{pixels / 1e6:,.0f} million"
+    return gettext("%(n)s million") % {"n": f"{pixels / 1e6:,.0f}"}
 
 
 class ScanFile:
@@ -115,17 +116,26 @@ class ScanFile:
         size = getattr(upload, "size", None)
         if size is not None and size > MAX_FILE_BYTES:
             raise ScanRefused(
-                f"{self.name} is {size / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_FILE_BYTES / 1024 / 1024:.1f} MB a file. "
-                "Scan at 150 to 300 dpi, or split it."
+                gettext(
+                    "%(name)s is %(size).1f MB; the limit is %(limit).1f MB a file. "
+                    "Scan at 150 to 300 dpi, or split it."
+                )
+                % {
+                    "name": self.name,
+                    "size": size / 1024 / 1024,
+                    "limit": MAX_FILE_BYTES / 1024 / 1024,
+                }
             )
         if hasattr(upload, "seek"):
             upload.seek(0)  # read a second time, after sizing every file
         data = upload.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
-            raise ScanRefused(f"{self.name} is larger than {MAX_FILE_BYTES / 1024 / 1024:.1f} MB.")
+            raise ScanRefused(
+                gettext("%(name)s is larger than %(limit).1f MB.")
+                % {"name": self.name, "limit": MAX_FILE_BYTES / 1024 / 1024}
+            )
         if not data:
-            raise ScanRefused(f"{self.name} is empty.")
+            raise ScanRefused(gettext("%(name)s is empty.") % {"name": self.name})
         if data.startswith(b"%PDF"):
             self._open_pdf(data)
         elif data.startswith(b"\x89PNG"):
@@ -133,7 +143,9 @@ class ScanFile:
         elif data.startswith(b"\xff\xd8"):
             self._open_image(data, "JPEG")
         else:
-            raise ScanRefused(f"{self.name} is not a PDF, PNG or JPEG file.")
+            raise ScanRefused(
+                gettext("%(name)s is not a PDF, PNG or JPEG file.") % {"name": self.name}
+            )
 
     def __enter__(self):
         return self
@@ -153,10 +165,15 @@ class ScanFile:
         return len(self.pdf) if self.pdf is not None else 1
 
     def _damaged(self, number: int) -> ScanRefused:
-        return ScanRefused(f"{self.name} is damaged: page {number} could not be read.")
+        return ScanRefused(
+            gettext("%(name)s is damaged: page %(page)s could not be read.")
+            % {"name": self.name, "page": number}
+        )
 
     def where(self, number: int) -> str:
-        return f"{self.name}, page {number}" if self.pdf is not None else self.name
+        if self.pdf is None:
+            return self.name
+        return gettext("%(name)s, page %(page)s") % {"name": self.name, "page": number}
 
     # --- Sizing, before anything is decoded ---------------------------------
 
@@ -164,14 +181,17 @@ class ScanFile:
         try:
             self.pdf = pypdfium2.PdfDocument(data)
         except pypdfium2.PdfiumError:
-            raise ScanRefused(f"{self.name} is damaged or is not a PDF we can read.") from None
+            raise ScanRefused(
+                gettext("%(name)s is damaged or is not a PDF we can read.") % {"name": self.name}
+            ) from None
         pages = len(self.pdf)
         if not 0 < pages <= MAX_PAGES:
             self.close()
             raise ScanRefused(
-                f"{self.name} has {pages} pages; upload at most {MAX_PAGES} at once."
+                gettext("%(name)s has %(pages)s pages; upload at most %(most)s at once.")
+                % {"name": self.name, "pages": pages, "most": MAX_PAGES}
                 if pages
-                else f"{self.name} has no pages."
+                else gettext("%(name)s has no pages.") % {"name": self.name}
             )
 
     def _open_image(self, data: bytes, kind: str):
@@ -183,8 +203,9 @@ class ScanFile:
                 self.image = Image.open(io.BytesIO(data), formats=[kind])
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ScanRefused(
-                f"{self.name} has more than {_millions(Image.MAX_IMAGE_PIXELS)} pixels, "
-                f"too large to read. {_ADVICE}"
+                gettext("%(name)s has more than %(pixels)s pixels, too large to read.")
+                % {"name": self.name, "pixels": _millions(Image.MAX_IMAGE_PIXELS)}
+                + f" {gettext(_ADVICE)}"
             ) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             raise ScanRefused(f"{self.name} is damaged or is not an image we can read.") from None
@@ -198,7 +219,11 @@ class ScanFile:
         if self.pdf is None:
             w, h = self.image.size
             if w * h > MAX_PIXELS:
-                raise ScanRefused(f"{self.name} is {w} × {h} pixels, too large to read. {_ADVICE}")
+                raise ScanRefused(
+                    gettext("%(name)s is %(w)s × %(h)s pixels, too large to read.")
+                    % {"name": self.name, "w": w, "h": h}
+                    + f" {gettext(_ADVICE)}"
+                )
             return PagePlan(number, w * h)
         where = self.where(number)
         try:
@@ -206,12 +231,18 @@ class ScanFile:
         except pypdfium2.PdfiumError:
             raise self._damaged(number) from None
         if not (w > 0 and h > 0):
-            raise ScanRefused(f"{self.name} is damaged: page {number} has no size.")
+            raise ScanRefused(
+                gettext("%(name)s is damaged: page %(page)s has no size.")
+                % {"name": self.name, "page": number}
+            )
         if w * h > MAX_PAGE_AREA:
             mm = 25.4 / 72
             raise ScanRefused(
-                f"{where} is {w * mm:,.0f} × {h * mm:,.0f} mm, larger than any paper: it "
-                "cannot be a scan of a sheet. Scan the sheets at their real size."
+                gettext(
+                    "%(where)s is %(w)s × %(h)s mm, larger than any paper: it "
+                    "cannot be a scan of a sheet. Scan the sheets at their real size."
+                )
+                % {"where": where, "w": f"{w * mm:,.0f}", "h": f"{h * mm:,.0f}"}
             )
         scale = min(RASTER_DPI / 72, math.sqrt(PAGE_PIXELS / (w * h)))
         while math.ceil(w * scale) * math.ceil(h * scale) > PAGE_PIXELS:
@@ -219,8 +250,12 @@ class ScanFile:
         images = self._image_pixels(number)
         if images > MAX_PIXELS:
             raise ScanRefused(
-                f"{where} holds images of {_millions(images)} pixels; a page may hold at most "
-                f"{_millions(MAX_PIXELS)}. {_ADVICE}"
+                gettext(
+                    "%(where)s holds images of %(pixels)s pixels; "
+                    "a page may hold at most %(most)s."
+                )
+                % {"where": where, "pixels": _millions(images), "most": _millions(MAX_PIXELS)}
+                + f" {gettext(_ADVICE)}"
             )
         return PagePlan(number, math.ceil(w * scale) * math.ceil(h * scale) + images, scale)
 
@@ -299,7 +334,8 @@ class _Budget:
         self.pages += scan_file.page_count
         if self.pages > MAX_PAGES:
             raise ScanRefused(
-                f"That is more than {MAX_PAGES} pages; upload at most {MAX_PAGES} at once."
+                gettext("That is more than %(most)s pages; upload at most %(most)s at once.")
+                % {"most": MAX_PAGES}
             )
         plans = []
         for number in range(1, scan_file.page_count + 1):
@@ -307,9 +343,16 @@ class _Budget:
             self.pixels += plans[-1].pixels
             if self.pixels > UPLOAD_PIXELS:
                 raise ScanRefused(
-                    f"Reading every page up to {scan_file.where(number)} comes to "
-                    f"{_millions(self.pixels)} pixels, more than the {_millions(UPLOAD_PIXELS)} "
-                    f"one upload may hold. Upload fewer pages at once. {_ADVICE}"
+                    gettext(
+                        "Reading every page up to %(where)s comes to %(pixels)s pixels, more "
+                        "than the %(most)s one upload may hold. Upload fewer pages at once."
+                    )
+                    % {
+                        "where": scan_file.where(number),
+                        "pixels": _millions(self.pixels),
+                        "most": _millions(UPLOAD_PIXELS),
+                    }
+                    + f" {gettext(_ADVICE)}"
                 )
         return plans
 
@@ -419,7 +462,7 @@ def file_scans(petition, uploads, user=None) -> Filing:
     read refuses the whole upload before anything is stored; a page that is not
     one of this petition's sheets is refused on its own."""
     if not uploads:
-        raise ScanRefused("Choose at least one PDF, PNG or JPEG file to upload.")
+        raise ScanRefused(gettext("Choose at least one PDF, PNG or JPEG file to upload."))
     plans = check_upload(uploads)
     result = Filing()
     # Each page waits as a PNG in an unnamed temporary file, not in memory:
@@ -444,13 +487,21 @@ def file_scans(petition, uploads, user=None) -> Filing:
 
 
 def _read_page(petition, page: Page, result: Filing, pngs, encoder) -> _Ready | None:
-    where = f"{page.source_name}, page {page.page_number}"
+    where = gettext("%(name)s, page %(page)s") % {
+        "name": page.source_name,
+        "page": page.page_number,
+    }
     reading = read_code(page.image)
     if reading.kind == "foreign":
-        result.refused.append(f"{where}: its QR code is not one of this petition's sheets.")
+        result.refused.append(
+            gettext("%(where)s: its QR code is not one of this petition's sheets.")
+            % {"where": where}
+        )
         return None
     if reading.kind in ("sheet", "generic") and reading.petition_number != petition.number:
-        result.refused.append(f"{where}: it is a sheet of another petition.")
+        result.refused.append(
+            gettext("%(where)s: it is a sheet of another petition.") % {"where": where}
+        )
         return None
     sheet_reading = R.read_sheet(page.image, petition.target, reading.corners or None)
     serial, note = serial_of(reading, sheet_reading.barcode_serial)
@@ -458,10 +509,15 @@ def _read_page(petition, page: Page, result: Filing, pngs, encoder) -> _Ready | 
     if serial:
         sheet = Sheet.objects.filter(petition=petition, serial=serial).first()
         if sheet is None and reading.kind == "sheet":
-            result.refused.append(f"{where}: there is no sheet {reading.serial}.")
+            result.refused.append(
+                gettext("%(where)s: there is no sheet %(serial)s.")
+                % {"where": where, "serial": reading.serial}
+            )
             return None
         if sheet is None:
-            note = f"Its barcode reads {serial}, which is not a sheet of this petition."
+            note = gettext(
+                "Its barcode reads %(serial)s, which is not a sheet of this petition."
+            ) % {"serial": serial}
     png = pngs.enter_context(tempfile.TemporaryFile())
     encoded = encoder.submit(save_png, np.array(page.image.convert("L")), png)
     return _Ready(page.source_name, page.page_number, sheet, sheet_reading, note, png, encoded)
@@ -472,7 +528,9 @@ def serial_of(reading: Reading, barcode: str) -> tuple[str, str]:
     the barcode must not disagree: a page is never filed on a guess."""
     qr = reading.serial if reading.kind == "sheet" else ""
     if qr and barcode and qr != barcode:
-        return "", f"Its QR code reads {qr} but its barcode {barcode}: check the printed number."
+        return "", gettext(
+            "Its QR code reads %(qr)s but its barcode %(barcode)s: check the printed number."
+        ) % {"qr": qr, "barcode": barcode}
     return qr or barcode, ""
 
 
@@ -485,7 +543,10 @@ def _store(petition, ready: list[_Ready], user, result: Filing) -> None:
         with transaction.atomic(durable=True):
             for page in ready:
                 if Scan.objects.filter(petition=petition, sha256=page.digest).exists():
-                    result.already.append(f"{page.source_name}, page {page.page_number}")
+                    result.already.append(
+                        gettext("%(name)s, page %(page)s")
+                        % {"name": page.source_name, "page": page.page_number}
+                    )
                     continue
                 scan = Scan(
                     petition=petition,

@@ -6,6 +6,8 @@ import re
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.audit.log import Action
@@ -56,24 +58,33 @@ def serial_for(petition: Petition, text: str) -> str:
     sheet exists (the caller looks it up within the petition)."""
     text = " ".join((text or "").split())
     if not text:
-        raise SerialRefused("Enter the sheet number printed under its QR code.")
+        raise SerialRefused(gettext("Enter the sheet number printed under its QR code."))
     short = _SHORT.fullmatch(text)
     if short and int(short.group(1)) > 0:
         return make_serial(petition.number, int(short.group(1)))
     serial = parse_serial(text)
     if serial is None or int(serial[1:].split("-")[0]) == 0:
         raise SerialRefused(
-            "Enter the sheet number as printed under its QR code, like "
-            f"S{petition.number}-000123, or just its own number, like 123."
+            gettext(
+                "Enter the sheet number as printed under its QR code, like "
+                "S%(number)s-000123, or just its own number, like 123."
+            )
+            % {"number": petition.number}
         )
     number, sequence = (int(part) for part in serial[1:].split("-"))
     if number != petition.number:
         raise SerialRefused(
-            f"Sheet {serial} belongs to another petition ({number}), not petition "
-            f"{petition.number}. Check the number under its QR code."
+            gettext(
+                "Sheet %(serial)s belongs to another petition (%(other)s), not petition "
+                "%(number)s. Check the number under its QR code."
+            )
+            % {"serial": serial, "other": number, "number": petition.number}
         )
     if sequence == 0:
-        raise SerialRefused(f"There is no sheet 0: sheets are numbered from S{number}-000001.")
+        raise SerialRefused(
+            gettext("There is no sheet 0: sheets are numbered from S%(number)s-000001.")
+            % {"number": number}
+        )
     return serial
 
 
@@ -117,10 +128,12 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
     """Log a returned sheet with its tally; it counts at once. A blank serial is
     a sheet downloaded from the public page, which is numbered now."""
     if tally < 0:
-        raise ReturnRefused("The tally cannot be less than 0.", "tally")
+        raise ReturnRefused(gettext("The tally cannot be less than 0."), "tally")
     if tally > L.ROWS:
         raise ReturnRefused(
-            f"A sheet has {L.ROWS} rows: the tally cannot be more than {L.ROWS}.", "tally"
+            gettext("A sheet has %(rows)s rows: the tally cannot be more than %(rows)s.")
+            % {"rows": L.ROWS},
+            "tally",
         )
     now = timezone.now()
     if not serial_text.strip():
@@ -141,21 +154,34 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
     try:
         serial = serial_for(petition, serial_text)
     except SerialRefused as e:
-        raise ReturnRefused(f"{e} Or leave it empty for a downloaded sheet.") from None
+        raise ReturnRefused(
+            f"{e} " + gettext("Or leave it empty for a downloaded sheet.")
+        ) from None
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().filter(petition=petition, serial=serial).first()
         if sheet is None:
-            raise ReturnRefused(f"There is no sheet {serial}. Check the number under its QR code.")
+            raise ReturnRefused(
+                gettext("There is no sheet %(serial)s. Check the number under its QR code.")
+                % {"serial": serial}
+            )
         if sheet.returned_at is not None and sheet.tally is not None:
             raise ReturnRefused(
-                f"Sheet {serial} was already logged on {sheet.returned_at:%-d %B %Y} with a "
-                f"tally of {sheet.tally}. Nothing was changed. To change its tally, correct "
-                "it below."
+                gettext(
+                    "Sheet %(serial)s was already logged on %(day)s with a tally of %(tally)s. "
+                    "Nothing was changed. To change its tally, correct it below."
+                )
+                % {
+                    "serial": serial,
+                    "day": date_format(sheet.returned_at, "j F Y"),
+                    "tally": sheet.tally,
+                }
             )
         if tally > sheet.rows:
             raise ReturnRefused(
-                f"Sheet {serial} has {sheet.rows} rows: "
-                f"the tally cannot be more than {sheet.rows}.",
+                gettext(
+                    "Sheet %(serial)s has %(rows)s rows: the tally cannot be more than %(rows)s."
+                )
+                % {"serial": serial, "rows": sheet.rows},
                 "tally",
             )
         # A sheet its scan already marked returned keeps that moment: it only
@@ -199,20 +225,27 @@ def correct_tally(petition: Petition, serial_text: str, tally: int, user) -> tup
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().filter(petition=petition, serial=serial).first()
         if sheet is None:
-            raise ReturnRefused(f"There is no sheet {serial}. Check the number under its QR code.")
+            raise ReturnRefused(
+                gettext("There is no sheet %(serial)s. Check the number under its QR code.")
+                % {"serial": serial}
+            )
         if sheet.returned_at is None:
             raise ReturnRefused(
-                f"Sheet {serial} is not logged as returned yet: log its return above."
+                gettext("Sheet %(serial)s is not logged as returned yet: log its return above.")
+                % {"serial": serial}
             )
         if not 0 <= tally <= sheet.rows:
             raise ReturnRefused(
-                f"Sheet {serial} has {sheet.rows} rows: the tally must be 0 to {sheet.rows}.",
+                gettext("Sheet %(serial)s has %(rows)s rows: the tally must be 0 to %(rows)s.")
+                % {"serial": serial, "rows": sheet.rows},
                 "tally",
             )
         old = sheet.tally
         if old == tally:
             raise ReturnRefused(
-                f"The tally of {serial} is already {tally}. Nothing was changed.", "tally"
+                gettext("The tally of %(serial)s is already %(tally)s. Nothing was changed.")
+                % {"serial": serial, "tally": tally},
+                "tally",
             )
         sheet.tally = tally
         sheet.save(update_fields=["tally"])
@@ -234,12 +267,17 @@ def reopen_transcription(sheet: Sheet, user, reason: str) -> Sheet:
     did before it was typed up."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ReturnRefused("Say why the sheet is reopened, like 'row 4 typed wrong'.", "reason")
+        raise ReturnRefused(
+            gettext("Say why the sheet is reopened, like 'row 4 typed wrong'."), "reason"
+        )
     with transaction.atomic():
         locked = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if locked.transcribed_at is None:
             raise ReturnRefused(
-                f"Sheet {locked.serial} is not marked complete: its rows can be changed already."
+                gettext(
+                    "Sheet %(serial)s is not marked complete: its rows can be changed already."
+                )
+                % {"serial": locked.serial}
             )
         locked.transcribed_at = None
         locked.status = Sheet.Status.RETURNED

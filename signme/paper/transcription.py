@@ -8,6 +8,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from signme.audit import log as audit
 from signme.audit.log import Action
@@ -31,7 +33,7 @@ _MARK_WORDS = {
     RowMark.Mark.ILLEGIBLE: {"i", "illegible", "?"},
     RowMark.Mark.STRUCK: {"x", "c", "s", "crossed", "crossed out", "struck", "struck through"},
 }
-TICK_LABELS = {"email": "Email", "sms": "Text", "phone": "Phone", "post": "Post"}
+TICK_LABELS = {"email": _("Email"), "sms": _("Text"), "phone": _("Phone"), "post": _("Post")}
 
 
 class RowRefused(ValueError):
@@ -44,15 +46,15 @@ class RowForm(forms.Form):
     # A short text box rather than a select: Enter submits from a text box in
     # every browser, so a typist never leaves the keyboard's home keys.
     mark = forms.CharField(
-        label="Marker: b blank, i illegible, x crossed out; empty if signed",
+        label=_("Marker: b blank, i illegible, x crossed out; empty if signed"),
         required=False,
         max_length=20,
     )
-    name = forms.CharField(label="Full name", max_length=200, required=False)
-    address = forms.CharField(label="Address", max_length=300, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
-    email = forms.CharField(label="Email", max_length=254, required=False)
-    phone = forms.CharField(label="Phone", max_length=20, required=False)
+    name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    email = forms.CharField(label=_("Email"), max_length=254, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
 
     def __init__(self, *args, petition, row: int, **kwargs):
         kwargs.setdefault("prefix", f"r{row}")
@@ -89,45 +91,59 @@ class RowForm(forms.Form):
             if value in words:
                 return mark
         raise forms.ValidationError(
-            f"Row {self.row}: type b for blank, i for illegible or x for crossed out, "
-            "or leave the marker empty"
+            gettext(
+                "Row %(row)s: type b for blank, i for illegible or x for crossed out, "
+                "or leave the marker empty"
+            )
+            % {"row": self.row}
         )
 
     def clean(self):
         data = super().clean()
         if data.get("mark") or "mark" in self.errors:
             return data
-        row = f"Row {self.row}"
+        row = {"row": self.row, "target": self.petition.target.name}
         try:
-            data["name"] = clean_text(data.get("name", ""), "The name")
+            data["name"] = clean_text(data.get("name", ""), gettext_noop("The name"))
         except forms.ValidationError as e:
             self.add_error("name", e)
         if not data.get("name") and "name" not in self.errors:
             self.add_error(
-                "name", f"{row}: type the full name, or mark the row blank or illegible"
+                "name",
+                gettext("Row %(row)s: type the full name, or mark the row blank or illegible")
+                % row,
             )
         if "address" in self.fields:
             try:
-                data["address"] = clean_text(data.get("address", ""), "The address")
+                data["address"] = clean_text(data.get("address", ""), gettext_noop("The address"))
             except forms.ValidationError as e:
                 self.add_error("address", e)
             if self.needs_address and not data.get("address") and "address" not in self.errors:
                 self.add_error(
                     "address",
-                    f"{row}: type the address; {self.petition.target.name} needs one. "
-                    "If it cannot be read, mark the row illegible",
+                    gettext(
+                        "Row %(row)s: type the address; %(target)s needs one. "
+                        "If it cannot be read, mark the row illegible"
+                    )
+                    % row,
                 )
             raw = (data.get("postcode") or "").strip()
             if raw:
                 try:
                     data["postcode"] = normalise_postcode(raw)
                 except InvalidPostcode:
-                    self.add_error("postcode", f"{row}: enter a real UK postcode, like NR1 2DH")
+                    self.add_error(
+                        "postcode",
+                        gettext("Row %(row)s: enter a real UK postcode, like NR1 2DH") % row,
+                    )
             elif self.needs_postcode:
                 self.add_error(
                     "postcode",
-                    f"{row}: type the postcode; {self.petition.target.name} needs one. "
-                    "If it cannot be read, mark the row illegible",
+                    gettext(
+                        "Row %(row)s: type the postcode; %(target)s needs one. "
+                        "If it cannot be read, mark the row illegible"
+                    )
+                    % row,
                 )
         email = (data.get("email") or "").strip()
         data["email"] = email
@@ -135,11 +151,17 @@ class RowForm(forms.Form):
             try:
                 validate_email(email)
             except forms.ValidationError:
-                self.add_error("email", f"{row}: type the email as written, like name@example.com")
+                self.add_error(
+                    "email",
+                    gettext("Row %(row)s: type the email as written, like name@example.com") % row,
+                )
         data["email_canonical"] = canonical_email(email) if email else ""
         phone = (data.get("phone") or "").strip()
         if phone and not looks_like_phone(phone):
-            self.add_error("phone", f"{row}: type the phone number as digits, like 01603 222222")
+            self.add_error(
+                "phone",
+                gettext("Row %(row)s: type the phone number as digits, like 01603 222222") % row,
+            )
         data["phone"] = phone
         return data
 
@@ -232,14 +254,24 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
         )
         sheet.petition = petition
         if sheet.transcribed_at is not None:
-            raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
+            raise RowRefused(
+                gettext("Sheet %(serial)s is marked complete; its rows cannot change.")
+                % {"serial": sheet.serial}
+            )
         if sheet.returned_at is None:
-            raise RowRefused(f"Log sheet {sheet.serial} as returned, with its tally, first.")
+            raise RowRefused(
+                gettext("Log sheet %(serial)s as returned, with its tally, first.")
+                % {"serial": sheet.serial}
+            )
         if not 1 <= row <= sheet.rows:
-            raise RowRefused(f"Sheet {sheet.serial} has rows 1 to {sheet.rows}.")
+            raise RowRefused(
+                gettext("Sheet %(serial)s has rows 1 to %(rows)s.")
+                % {"serial": sheet.serial, "rows": sheet.rows}
+            )
         if row_taken(sheet, row):
             raise RowRefused(
-                f"Row {row} of {sheet.serial} is already saved. Undo it to change it."
+                gettext("Row %(row)s of %(serial)s is already saved. Undo it to change it.")
+                % {"row": row, "serial": sheet.serial}
             )
         if data.get("mark"):
             mark = RowMark.objects.create(sheet=sheet, row=row, mark=data["mark"], entered_by=user)
@@ -262,7 +294,9 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
                     # They signed since the typist decided: show them too.
                     return Outcome(matches=find_matches(petition, data))
         else:
-            raise RowRefused(f"Row {row} could not be saved just now. Save it again.")
+            raise RowRefused(
+                gettext("Row %(row)s could not be saved just now. Save it again.") % {"row": row}
+            )
         audit.record(
             user, Action.IMPORT, f"sheet {sheet.serial} row {row}", petition=petition, count=1
         )
@@ -343,7 +377,10 @@ def undo_row(sheet: Sheet, row: int, user, *, only_typed_by=None) -> bool:
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if sheet.transcribed_at is not None:
-            raise RowRefused(f"Sheet {sheet.serial} is marked complete; its rows cannot change.")
+            raise RowRefused(
+                gettext("Sheet %(serial)s is marked complete; its rows cannot change.")
+                % {"serial": sheet.serial}
+            )
         marks = RowMark.objects.filter(sheet=sheet, row=row)
         signatures = Signature.objects.filter(
             sheet=sheet, sheet_row=row, source=Signature.Source.PAPER
@@ -403,9 +440,14 @@ def complete(sheet: Sheet, user) -> Progress:
     with transaction.atomic():
         sheet = Sheet.objects.select_for_update().get(pk=sheet.pk)
         if sheet.transcribed_at is not None:
-            raise RowRefused(f"Sheet {sheet.serial} is already marked complete.")
+            raise RowRefused(
+                gettext("Sheet %(serial)s is already marked complete.") % {"serial": sheet.serial}
+            )
         if sheet.returned_at is None:
-            raise RowRefused(f"Log sheet {sheet.serial} as returned, with its tally, first.")
+            raise RowRefused(
+                gettext("Log sheet %(serial)s as returned, with its tally, first.")
+                % {"serial": sheet.serial}
+            )
         sheet.transcribed_at = timezone.now()
         sheet.status = Sheet.Status.TRANSCRIBED
         sheet.save(update_fields=["transcribed_at", "status"])

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -154,8 +154,13 @@ def issue(request, number: int):
     first, last = sheets[0].sequence, sheets[-1].sequence
     messages.success(
         request,
-        f"Issued {len(sheets)} sheets, {sheets[0].serial} to {sheets[-1].serial}, to "
-        f"{form.cleaned_data['issued_to']}.",
+        gettext("Issued %(n)s sheets, %(first)s to %(last)s, to %(to)s.")
+        % {
+            "n": len(sheets),
+            "first": sheets[0].serial,
+            "last": sheets[-1].serial,
+            "to": form.cleaned_data["issued_to"],
+        },
     )
     return see_other(_paper_url(petition, "paper_batch", first, last) + "?issued=1")
 
@@ -214,9 +219,14 @@ def returns(request, number: int):
             except ReturnRefused as e:
                 form.add_error(e.field, str(e))
             else:
-                text = f"Logged sheet {sheet.serial} with a tally of {sheet.tally}."
+                text = gettext("Logged sheet %(serial)s with a tally of %(tally)s.") % {
+                    "serial": sheet.serial,
+                    "tally": sheet.tally,
+                }
                 if sheet.downloaded:
-                    text += f" Write {sheet.serial} on the sheet."
+                    text += " " + gettext("Write %(serial)s on the sheet.") % {
+                        "serial": sheet.serial
+                    }
                 messages.success(request, text)
                 return see_other(_paper_url(petition, "paper_returns"))
         return _returns_page(request, petition, 400, form=form)
@@ -241,9 +251,11 @@ def fix_tally(request, number: int):
         except ReturnRefused as e:
             form.add_error(e.field, str(e))
         else:
-            was = "no tally" if old is None else f"{old}"
+            was = gettext("no tally") if old is None else f"{old}"
             messages.success(
-                request, f"Corrected the tally of {sheet.serial} from {was} to {sheet.tally}."
+                request,
+                gettext("Corrected the tally of %(serial)s from %(was)s to %(tally)s.")
+                % {"serial": sheet.serial, "was": was, "tally": sheet.tally},
             )
             return see_other(_paper_url(petition, "paper_returns"))
     return _returns_page(request, petition, 400, fix_form=form)
@@ -263,7 +275,11 @@ def find_sheet(request, number: int):
         else:
             if Sheet.objects.filter(petition=petition, serial=serial).exists():
                 return see_other(_paper_url(petition, "paper_transcribe", serial))
-            form.add_error("serial", f"There is no sheet {serial}. Check the number on it.")
+            form.add_error(
+                "serial",
+                gettext("There is no sheet %(serial)s. Check the number on it.")
+                % {"serial": serial},
+            )
     return _returns_page(request, petition, 400, find_form=form)
 
 
@@ -276,7 +292,7 @@ def read_photo(request, number: int):
     photo = request.FILES.get("photo")
     error, initial = None, {}
     if photo is None:
-        error = "Choose a photo or scan of the sheet."
+        error = gettext("Choose a photo or scan of the sheet.")
     else:
         try:
             page = scanning.first_page(photo)
@@ -287,12 +303,12 @@ def read_photo(request, number: int):
             if reading.kind == "foreign" or (
                 reading.kind != "none" and reading.petition_number != petition.number
             ):
-                error = "That QR code is not one of this petition's sheets."
+                error = gettext("That QR code is not one of this petition's sheets.")
             else:
                 sheet = scanning.read_sheet(page.image, petition.target, reading.corners or None)
                 serial, disagree = scanning.serial_of(reading, sheet.barcode_serial)
                 if reading.kind == "none" and not serial:
-                    error = disagree or (
+                    error = disagree or gettext(
                         "No QR code could be read in that photo, nor the barcode under it. "
                         "Type the sheet number instead."
                     )
@@ -316,18 +332,23 @@ def read_photo(request, number: int):
 
 
 def _photo_message(serial: str, sheet) -> str:
-    text = (f"Read sheet {serial}. " if serial else
-            "This is a downloaded sheet with no number: it gets one when logged. ")  # fmt: skip
+    if serial:
+        text = gettext("Read sheet %(serial)s.") % {"serial": serial}
+    else:
+        text = gettext("This is a downloaded sheet with no number: it gets one when logged.")
     if sheet.tally is not None:
-        return text + f"Rows with writing: {sheet.tally}. Check both against the sheet."
+        return f"{text} " + gettext(
+            "Rows with writing: %(tally)s. Check both against the sheet."
+        ) % {"tally": sheet.tally}
     written, unsure = len(sheet.written), len(sheet.unsure)
     if not sheet.rows:
-        return text + "The rows could not be read: count the signed rows on the sheet."
-    return text + (
-        f"Rows with writing: between {written} and {written + unsure}; rows "
-        f"{', '.join(map(str, sheet.unsure))} could not be read for sure. "
-        "Count the signed rows on the sheet."
-    )
+        return f"{text} " + gettext(
+            "The rows could not be read: count the signed rows on the sheet."
+        )
+    return f"{text} " + gettext(
+        "Rows with writing: between %(low)s and %(high)s; rows %(rows)s could not be read "
+        "for sure. Count the signed rows on the sheet."
+    ) % {"low": written, "high": written + unsure, "rows": ", ".join(map(str, sheet.unsure))}
 
 
 # --- Transcription -------------------------------------------------------------
@@ -435,11 +456,17 @@ def save_row(request, number: int, serial: str, row: int):
     if outcome.kept_for_review:
         messages.info(
             request,
-            f"Row {row}: this looks like someone already counted. The row is kept, counted "
-            "once, for an organiser to review.",
+            gettext(
+                "Row %(row)s: this looks like someone already counted. The row is kept, counted "
+                "once, for an organiser to review."
+            )
+            % {"row": row},
         )
     elif outcome.signature is not None and outcome.signature.status == Signature.Status.DUPLICATE:
-        messages.info(request, f"Row {row} saved as a duplicate: it is counted once.")
+        messages.info(
+            request,
+            gettext("Row %(row)s saved as a duplicate: it is counted once.") % {"row": row},
+        )
     # No #fragment: browsers skip autofocus when the address names an anchor.
     return see_other(_paper_url(petition, "paper_transcribe", serial))
 
@@ -473,17 +500,22 @@ def complete(request, number: int, serial: str):
     except tx.RowRefused as e:
         messages.error(request, str(e))
         return see_other(_paper_url(petition, "paper_transcribe", serial))
-    text = (
-        f"Sheet {serial} is transcribed: {done.signed} signatures count instead of its tally"
-        + (f", and {done.duplicates} duplicates are kept but not counted." if done.duplicates
-           else ".")
-    )  # fmt: skip
+    if done.duplicates:
+        text = gettext(
+            "Sheet %(serial)s is transcribed: %(signed)s signatures count instead of its tally, "
+            "and %(duplicates)s duplicates are kept but not counted."
+        )
+    else:
+        text = gettext(
+            "Sheet %(serial)s is transcribed: %(signed)s signatures count instead of its tally."
+        )
+    text %= {"serial": serial, "signed": done.signed, "duplicates": done.duplicates}
     messages.success(request, text)
     if done.disagrees:
         messages.warning(
             request,
-            f"The tally was {done.tally} but {done.signed + done.duplicates} rows were typed: "
-            "check the sheet.",
+            gettext("The tally was %(tally)s but %(typed)s rows were typed: check the sheet.")
+            % {"tally": done.tally, "typed": done.signed + done.duplicates},
         )
     return see_other(_paper_url(petition, "paper_home"))
 
@@ -503,8 +535,11 @@ def reopen(request, number: int, serial: str):
         else:
             messages.success(
                 request,
-                f"Sheet {sheet.serial} is open for typing again: undo and retype any row. "
-                f"Until it is marked complete again it counts by its tally ({sheet.tally}).",
+                gettext(
+                    "Sheet %(serial)s is open for typing again: undo and retype any row. "
+                    "Until it is marked complete again it counts by its tally (%(tally)s)."
+                )
+                % {"serial": sheet.serial, "tally": sheet.tally},
             )
             return see_other(_paper_url(petition, "paper_transcribe", sheet.serial))
     return _transcribe_page(request, petition, sheet, 400, reopen_form=form)
@@ -524,23 +559,38 @@ def scans(request, number: int):
         try:
             result = scanning.file_scans(petition, request.FILES.getlist("files"), request.user)
         except scanning.ScanRefused as e:
-            form.add_error("files", f"{e} Nothing was stored.")
+            form.add_error("files", f"{e} " + gettext("Nothing was stored."))
             status = 400
         else:
             if result.filed:
                 n = len(result.filed)
-                messages.success(request, f"Filed {n} page{pluralize(n)} with their sheets.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "Filed %(n)s page with their sheets.",
+                        "Filed %(n)s pages with their sheets.",
+                        n,
+                    )
+                    % {"n": n},
+                )
             if result.unidentified:
+                n = len(result.unidentified)
                 messages.warning(
                     request,
-                    f"{len(result.unidentified)} page{pluralize(len(result.unidentified))} "
-                    "had no readable sheet number: "
-                    "identify them below.",
+                    ngettext(
+                        "%(n)s page had no readable sheet number: identify them below.",
+                        "%(n)s pages had no readable sheet number: identify them below.",
+                        n,
+                    )
+                    % {"n": n},
                 )
             if result.already:
-                messages.info(request, "Already uploaded: " + "; ".join(result.already) + ".")
+                messages.info(
+                    request,
+                    gettext("Already uploaded: %(pages)s.") % {"pages": "; ".join(result.already)},
+                )
             for refusal in result.refused:
-                messages.error(request, f"Refused {refusal}")
+                messages.error(request, gettext("Refused %(page)s") % {"page": refusal})
             return see_other(_paper_url(petition, "paper_scans"))
     all_scans = Scan.objects.filter(petition=petition).select_related("sheet").order_by("-pk")
     context = {
@@ -606,18 +656,23 @@ def assign_scan(request, number: int, pk: int):
     try:
         serial = serial_for(petition, typed)
     except SerialRefused as e:
-        messages.error(request, f"{e} Nothing was changed.")
+        messages.error(request, f"{e} " + gettext("Nothing was changed."))
         return see_other(_paper_url(petition, "paper_scans"))
     sheet = Sheet.objects.filter(petition=petition, serial=serial).first()
     if sheet is None:
         messages.error(
             request,
-            f"There is no sheet {serial} on this petition. "
-            "Log a downloaded sheet's return first to give it a number. Nothing was changed.",
+            gettext(
+                "There is no sheet %(serial)s on this petition. "
+                "Log a downloaded sheet's return first to give it a number. Nothing was changed."
+            )
+            % {"serial": serial},
         )
     else:
         with transaction.atomic():
             Scan.objects.filter(pk=scan.pk).update(sheet=sheet, status=Scan.Status.FILED)
             returned_by_scan(sheet, request.user)
-        messages.success(request, f"Filed the scan with sheet {sheet.serial}.")
+        messages.success(
+            request, gettext("Filed the scan with sheet %(serial)s.") % {"serial": sheet.serial}
+        )
     return see_other(_paper_url(petition, "paper_scans"))

@@ -349,9 +349,9 @@ class Sheet(models.Model):
     """One printed sheet. Its serial is printed on it and inside its QR code."""
 
     class Status(models.TextChoices):
-        ISSUED = "issued", "Issued"
-        RETURNED = "returned", "Returned and tallied"
-        TRANSCRIBED = "transcribed", "Transcribed"
+        ISSUED = "issued", gettext_lazy("Issued")
+        RETURNED = "returned", gettext_lazy("Returned and tallied")
+        TRANSCRIBED = "transcribed", gettext_lazy("Transcribed")
 
     petition = models.ForeignKey("Petition", on_delete=models.PROTECT, related_name="sheets")
     serial = models.CharField(max_length=20, unique=True)
