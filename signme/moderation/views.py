@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.lib.http import private_no_store, see_other
@@ -26,11 +28,17 @@ from signme.petitions.invalidation import (
 from signme.petitions.models import Invalidation
 from signme.petitions.validity import REASONS
 
-from .forms import InvalidateForm
+from .forms import RULE_LABELS, InvalidateForm
 from .trending import busiest
 
 SAMPLE = 20
 REVIEW_PAGE = 50
+# Why a signature is held, as the organiser reads it (validity.REASONS are
+# the English words of the submission pack).
+FLAGS = {
+    "honeypot": _("A field hidden from people was filled in"),
+    "too_fast": _("Sent within a second of the form being shown"),
+}
 
 
 def initials(name: str) -> str:
@@ -45,7 +53,7 @@ def _rows(signatures) -> list[dict]:
             "at": s.created_at,
             "channel": s.get_source_display(),
             "initials": initials(s.name),
-            "flag": REASONS.get(s.flagged, s.flagged),
+            "flag": FLAGS.get(s.flagged) or REASONS.get(s.flagged, s.flagged),
         }
         for s in signatures.only("pk", "name", "created_at", "source", "flagged")
     ]
@@ -63,7 +71,7 @@ def _preview(form: InvalidateForm) -> dict:
         "already": matched.count() - n,
         "sample": _rows(to_take.order_by("created_at", "pk")[:SAMPLE]),
         "data": data,
-        "rule_label": Invalidation.Rule(data["rule"]).label,
+        "rule_label": RULE_LABELS[data["rule"]],
     }
     if data["rule"] == Invalidation.Rule.SHEET:
         preview["sheet_tallied"] = not form.petition.sheets.filter(
@@ -106,13 +114,19 @@ def invalidate_page(request, number: int):
             else:
                 messages.success(
                     request,
-                    f"Invalidated {done.matched:,} signature{'s' if done.matched != 1 else ''}. "
-                    "The count is up to date.",
+                    ngettext(
+                        "Invalidated %(n)s signature. The count is up to date.",
+                        "Invalidated %(n)s signatures. The count is up to date.",
+                        done.matched,
+                    )
+                    % {"n": f"{done.matched:,}"},
                 )
                 return see_other(reverse("invalidate", args=[petition.number]))
         else:
             preview = _preview(form)
-    invalidations = petition.invalidations.select_related("created_by", "undone_by")
+    invalidations = list(petition.invalidations.select_related("created_by", "undone_by"))
+    for invalidation in invalidations:
+        invalidation.rule_label = RULE_LABELS.get(invalidation.rule, invalidation.rule)
     context = {
         "petition": petition,
         "form": form,
@@ -134,8 +148,12 @@ def undo_invalidation(request, number: int, pk: int):
     else:
         messages.success(
             request,
-            f"Undone: {restored:,} signature{'s' if restored != 1 else ''} "
-            f"{'are' if restored != 1 else 'is'} back as they were.",
+            ngettext(
+                "Undone: %(n)s signature is back as they were.",
+                "Undone: %(n)s signatures are back as they were.",
+                restored,
+            )
+            % {"n": f"{restored:,}"},
         )
     return see_other(reverse("invalidate", args=[petition.number]))
 
@@ -172,9 +190,9 @@ def _held(request, number: int, pk: int):
 def review_count(request, number: int, pk: int):
     petition, held = _held(request, number, pk)
     if clear_flag(held, request.user):
-        messages.success(request, "Counted. The count is up to date.")
+        messages.success(request, gettext("Counted. The count is up to date."))
     else:
-        messages.info(request, "That signature was already reviewed.")
+        messages.info(request, gettext("That signature was already reviewed."))
     return see_other(reverse("review", args=[petition.number]))
 
 
@@ -183,7 +201,7 @@ def review_count(request, number: int, pk: int):
 def review_invalidate(request, number: int, pk: int):
     petition, held = _held(request, number, pk)
     if invalidate_flagged(held, request.user):
-        messages.success(request, "Invalidated. It will not be counted.")
+        messages.success(request, gettext("Invalidated. It will not be counted."))
     else:
-        messages.info(request, "That signature was already reviewed.")
+        messages.info(request, gettext("That signature was already reviewed."))
     return see_other(reverse("review", args=[petition.number]))

@@ -19,6 +19,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.db.models import F, Lookup, QuerySet, Value
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.lib.emails import canonical_email
@@ -57,18 +58,26 @@ def address_network(value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     can be told apart: an IPv6 address or smaller range widens to its /64."""
     value = value.strip()
     if not value:
-        raise RuleError("Enter an IP address or range, like 203.0.113.7 or 203.0.113.0/24.")
+        raise RuleError(
+            gettext("Enter an IP address or range, like 203.0.113.7 or 203.0.113.0/24.")
+        )
     try:
         network = ipaddress.ip_network(value, strict=False)
     except ValueError:
         raise RuleError(
-            f"{value} is not an IP address or range. Enter one like 203.0.113.7, "
-            "203.0.113.0/24 or 2001:db8:1:2::/64."
+            gettext(
+                "%(value)s is not an IP address or range. Enter one like 203.0.113.7, "
+                "203.0.113.0/24 or 2001:db8:1:2::/64."
+            )
+            % {"value": value}
         ) from None
     if network.version == 6 and network.prefixlen > 64:
         return network.supernet(new_prefix=64)
     if "/" in value and network.network_address != ipaddress.ip_interface(value).ip:
-        raise RuleError(f"{value} is not the start of its range: did you mean {network}?")
+        raise RuleError(
+            gettext("%(value)s is not the start of its range: did you mean %(network)s?")
+            % {"value": value, "network": network}
+        )
     return network
 
 
@@ -77,11 +86,13 @@ def email_domain(value: str) -> str:
     gmail.com)."""
     domain = value.strip().lstrip("@").rstrip(".").lower()
     if not domain:
-        raise RuleError("Enter an email domain, like example.com.")
+        raise RuleError(gettext("Enter an email domain, like example.com."))
     if "@" in domain or "." not in domain or re.search(r"\s|\*", domain):
         raise RuleError(
-            f"{value.strip()} is not an email domain. Enter what comes after the @, "
-            "like example.com."
+            gettext(
+                "%(value)s is not an email domain. Enter what comes after the @, like example.com."
+            )
+            % {"value": value.strip()}
         )
     return canonical_email(f"x@{domain}").rpartition("@")[2]
 
@@ -92,29 +103,34 @@ def name_regex(value: str) -> str:
     pattern = " ".join(value.split())
     if not pattern.replace("*", "").strip():
         raise RuleError(
-            "Enter a name or a pattern with some letters, like Mickey* (an * alone "
-            "would match everyone)."
+            gettext(
+                "Enter a name or a pattern with some letters, like Mickey* (an * alone "
+                "would match everyone)."
+            )
         )
     return "^" + ".*".join(re.escape(part) for part in pattern.split("*")) + "$"
 
 
 def _window(starts_at: datetime | None, ends_at: datetime | None):
     if starts_at is None:
-        raise RuleError("Enter when the window starts.", field="starts_at")
+        raise RuleError(gettext("Enter when the window starts."), field="starts_at")
     if ends_at is None:
-        raise RuleError("Enter when the window ends.", field="ends_at")
+        raise RuleError(gettext("Enter when the window ends."), field="ends_at")
     if ends_at <= starts_at:
-        raise RuleError("The window must end after it starts.", field="ends_at")
+        raise RuleError(gettext("The window must end after it starts."), field="ends_at")
     return starts_at, ends_at
 
 
 def _sheet(petition: Petition, value: str) -> Sheet:
     serial = value.strip().upper()
     if not serial:
-        raise RuleError("Enter the serial number printed on the sheet, like S1500-0007.")
+        raise RuleError(gettext("Enter the serial number printed on the sheet, like S1500-0007."))
     sheet = Sheet.objects.filter(petition=petition, serial=serial).first()
     if sheet is None:
-        raise RuleError(f"Petition {petition.number} has no sheet {serial}.")
+        raise RuleError(
+            gettext("Petition %(number)s has no sheet %(serial)s.")
+            % {"number": petition.number, "serial": serial}
+        )
     return sheet
 
 
@@ -139,7 +155,7 @@ def normalise(
         return " ".join(value.split()), None, None
     if rule == Rule.SHEET:
         return _sheet(petition, value).serial, None, None
-    raise RuleError("Choose what to match signatures by.", field="rule")
+    raise RuleError(gettext("Choose what to match signatures by."), field="rule")
 
 
 def matching(
@@ -211,9 +227,11 @@ def invalidate(
     one never brings back the other's."""
     reason = " ".join((reason or "").split())
     if not reason:
-        raise RuleError("Give a reason: it is kept with the invalidation.", field="reason")
+        raise RuleError(
+            gettext("Give a reason: it is kept with the invalidation."), field="reason"
+        )
     if len(reason) > 300:
-        raise RuleError("Keep the reason to 300 characters or fewer.", field="reason")
+        raise RuleError(gettext("Keep the reason to 300 characters or fewer."), field="reason")
     value, starts_at, ends_at = normalise(petition, rule, value, starts_at, ends_at)
     signatures = still_counting(matching(petition, rule, value, starts_at, ends_at))
     with transaction.atomic():
@@ -247,7 +265,7 @@ def undo(invalidation: Invalidation, user) -> int:
         # Locked, so two organisers pressing Undo together undo it once.
         invalidation = Invalidation.objects.select_for_update().get(pk=invalidation.pk)
         if invalidation.undone_at is not None:
-            raise RuleError("This invalidation was already undone.", field="__all__")
+            raise RuleError(gettext("This invalidation was already undone."), field="__all__")
         restored = Signature.objects.filter(invalidation=invalidation).update(invalidation=None)
         # The rows just released are the ones whose stored validity still
         # says "ruled out by a rule" but that no longer point at one.
