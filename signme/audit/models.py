@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
@@ -10,26 +11,26 @@ class AuditEvent(models.Model):
     them (see save() and delete())."""
 
     class Action(models.TextChoices):
-        VIEW = "view", "Viewed personal data"
-        EXPORT = "export", "Exported personal data"
-        IMPORT = "import", "Imported or typed up personal data"
-        ERASE = "erase", "Erased personal data"
-        ANONYMISE = "anonymise", "Anonymised on schedule"
-        SEND = "send", "Sent email to signers"
-        REQUEST = "request", "Handled a rights request"
-        SUBMIT = "submit", "Made a submission pack"
-        INVALIDATE = "invalidate", "Ruled signatures out of the count"
-        REINSTATE = "reinstate", "Put signatures back into the count"
-        CREATE_PETITION = "create_petition", "Created a petition"
-        CHANGE_PETITION = "change_petition", "Changed a petition"
-        OPEN_PETITION = "open_petition", "Opened a petition for signatures"
-        CLOSE_PETITION = "close_petition", "Closed a petition"
-        INVITE = "invite", "Invited someone to the team"
-        JOIN = "join", "Joined the team by invitation"
-        CHANGE_MEMBER = "change_member", "Changed a team member's petitions"
-        REMOVE_MEMBER = "remove_member", "Removed someone from the team"
-        WEBHOOK = "webhook", "Added or removed a webhook"
-        SHEET = "sheet", "Logged a sheet back, corrected its tally or reopened its typing"
+        VIEW = "view", _("Viewed personal data")
+        EXPORT = "export", _("Exported personal data")
+        IMPORT = "import", _("Imported or typed up personal data")
+        ERASE = "erase", _("Erased personal data")
+        ANONYMISE = "anonymise", _("Anonymised on schedule")
+        SEND = "send", _("Sent email to signers")
+        REQUEST = "request", _("Handled a rights request")
+        SUBMIT = "submit", _("Made a submission pack")
+        INVALIDATE = "invalidate", _("Ruled signatures out of the count")
+        REINSTATE = "reinstate", _("Put signatures back into the count")
+        CREATE_PETITION = "create_petition", _("Created a petition")
+        CHANGE_PETITION = "change_petition", _("Changed a petition")
+        OPEN_PETITION = "open_petition", _("Opened a petition for signatures")
+        CLOSE_PETITION = "close_petition", _("Closed a petition")
+        INVITE = "invite", _("Invited someone to the team")
+        JOIN = "join", _("Joined the team by invitation")
+        CHANGE_MEMBER = "change_member", _("Changed a team member's petitions")
+        REMOVE_MEMBER = "remove_member", _("Removed someone from the team")
+        WEBHOOK = "webhook", _("Added or removed a webhook")
+        SHEET = "sheet", _("Logged a sheet back, corrected its tally or reopened its typing")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -52,19 +52,21 @@ class SignedWithdrawalForm(forms.Form):
     """Someone wrote in: "stop emailing me". Staff record it for them."""
 
     email = forms.CharField(
-        label="Their email address",
+        label=_("Their email address"),
         max_length=254,
-        help_text="The address they signed with, as they gave it in their letter or email.",
+        help_text=_("The address they signed with, as they gave it in their letter or email."),
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-        error_messages={"required": "Enter the email address they signed with."},
+        error_messages={"required": _("Enter the email address they signed with.")},
     )
     channels = forms.MultipleChoiceField(
-        label="What they asked to stop",
-        help_text="Ticking every one also puts them on the do-not-contact list for good, "
-        "as 'Stop all contact' does.",
+        label=_("What they asked to stop"),
+        help_text=_(
+            "Ticking every one also puts them on the do-not-contact list for good, "
+            "as 'Stop all contact' does."
+        ),
         choices=[(c.value, c.label) for c in CHANNELS],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one way they asked you to stop."},
+        error_messages={"required": _("Choose at least one way they asked you to stop.")},
     )
 
     def clean_email(self):
@@ -127,20 +129,20 @@ class LetterRequestForm(forms.Form):
     person by name and postcode, or by the email they signed with."""
 
     prefix = "letter"
-    name = forms.CharField(label="Their full name", max_length=200, required=False)
-    postcode = forms.CharField(label="Their postcode", max_length=10, required=False)
-    address = forms.CharField(label="Their address (optional)", max_length=300, required=False)
+    name = forms.CharField(label=_("Their full name"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Their postcode"), max_length=10, required=False)
+    address = forms.CharField(label=_("Their address (optional)"), max_length=300, required=False)
     email = forms.CharField(
-        label="Or the email address they signed with",
+        label=_("Or the email address they signed with"),
         max_length=254,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     wants = forms.ChoiceField(
-        label="What they ask for",
+        label=_("What they ask for"),
         choices=RightsRequest.Wants.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what they ask for."},
+        error_messages={"required": _("Choose what they ask for.")},
     )
 
     def clean_postcode(self):
@@ -156,7 +158,7 @@ class LetterRequestForm(forms.Form):
         has_person = data.get("name", "").strip() and data.get("postcode")
         if not has_person and not data.get("email") and not self.errors:
             self.add_error(
-                "name", "Enter their name and postcode, or the email address they signed with."
+                "name", _("Enter their name and postcode, or the email address they signed with.")
             )
         return data
 
@@ -165,13 +167,13 @@ class CheckedRequestForm(forms.Form):
     """The organiser's decision on a request by name and postcode."""
 
     DECISIONS = [
-        ("erase", "It is them: erase these signatures"),
-        ("answered", "It is them: I have sent them their data"),
-        ("not_confirmed", "I could not confirm who asked: close it"),
+        ("erase", _("It is them: erase these signatures")),
+        ("answered", _("It is them: I have sent them their data")),
+        ("not_confirmed", _("I could not confirm who asked: close it")),
     ]
     decision = forms.ChoiceField(
-        label="What you did",
+        label=_("What you did"),
         choices=DECISIONS,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you did."},
+        error_messages={"required": _("Choose what you did.")},
     )

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from signme.lib.language import ENGLISH, WELSH
@@ -71,12 +72,12 @@ class RightsRequest(models.Model):
         ERASE = "erase", _("Their data erased")
 
     class Status(models.TextChoices):
-        LINK_SENT = "link_sent", "Waiting for the person to open the link"
-        NO_DATA = "no_data", "No data held: nothing sent"
-        OPEN = "open", "Link opened"
-        CHECKING = "checking", "Waiting for an organiser to check who it is"
-        DONE = "done", "Completed"
-        EXPIRED = "expired", "Link expired unused"
+        LINK_SENT = "link_sent", _("Waiting for the person to open the link")
+        NO_DATA = "no_data", _("No data held: nothing sent")
+        OPEN = "open", _("Link opened")
+        CHECKING = "checking", _("Waiting for an organiser to check who it is")
+        DONE = "done", _("Completed")
+        EXPIRED = "expired", _("Link expired unused")
 
     organisations = models.ManyToManyField("petitions.Organisation", blank=True, related_name="+")
     email = models.CharField(max_length=254, blank=True)
@@ -122,9 +123,14 @@ class RightsRequest(models.Model):
     def masked_email(self) -> str:
         local, _, domain = self.email.partition("@")
         if self.kind == self.Kind.PAPER:
-            return f"{self.name[:1]}… at {self.postcode}" if self.name else "(removed)"
+            if not self.name:
+                return gettext("(removed)")
+            return gettext("%(initial)s… at %(postcode)s") % {
+                "initial": self.name[:1],
+                "postcode": self.postcode,
+            }
         if not self.email:
-            return "(removed)"
+            return gettext("(removed)")
         return f"{local[:1]}…@{domain}"
 
     def add_outcome(self, line: str):

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.audit import log as audit
@@ -70,20 +71,27 @@ def signed_withdrawal(request):
     )
     if found:
         where = "; ".join(
-            f"{org.name}: {n} signature{'s' if n != 1 else ''}"
+            ngettext("%(org)s: %(n)s signature", "%(org)s: %(n)s signatures", n)
+            % {"org": org.name, "n": n}
             for org, n in sorted(found.items(), key=lambda item: item[0].name)
         )
         stopped = ", ".join(str(c.label) for c in CHANNELS if c.value in channels)
         messages.success(
             request,
-            f"Withdrawal recorded for the person who signed with that address ({where}). "
-            f"Stopped: {stopped}.",
+            gettext(
+                "Withdrawal recorded for the person who signed with that address (%(where)s). "
+                "Stopped: %(stopped)s."
+            )
+            % {"where": where, "stopped": stopped},
         )
     else:
         messages.warning(
             request,
-            f"Nobody signed with that address in {', '.join(o.name for o in organisations)}: "
-            "nothing was recorded. Check the address against their letter.",
+            gettext(
+                "Nobody signed with that address in %(names)s: nothing was recorded. "
+                "Check the address against their letter."
+            )
+            % {"names": ", ".join(o.name for o in organisations)},
         )
     return see_other(reverse("rights_requests") + "#withdrawal")
 
@@ -145,23 +153,33 @@ def check_request(request, pk: int):
     form = CheckedRequestForm(request.POST or None)
     if request.method == "POST":
         if not open_now:
-            messages.error(request, f"Request {req.pk} is closed already. Nothing was changed.")
+            messages.error(
+                request,
+                gettext("Request %(pk)s is closed already. Nothing was changed.") % {"pk": req.pk},
+            )
             return see_other(reverse("check_request", args=[req.pk]))
         if form.is_valid():
             decision = form.cleaned_data["decision"]
             if decision == "erase":
                 n = rights.erase_for_request(req, organisations, request.user)
-                messages.success(request, f"Erased {n} signature{'s' if n != 1 else ''}.")
+                messages.success(
+                    request,
+                    ngettext("Erased %(n)s signature.", "Erased %(n)s signatures.", n) % {"n": n},
+                )
             elif decision == "answered":
                 rights.close_paper_request(
                     req, "access: their data was sent to them", request.user, Action.REQUEST
                 )
-                messages.success(request, f"Request {req.pk} is closed: data sent.")
+                messages.success(
+                    request, gettext("Request %(pk)s is closed: data sent.") % {"pk": req.pk}
+                )
             else:
                 rights.close_paper_request(
                     req, "closed: who asked could not be confirmed", request.user, Action.REQUEST
                 )
-                messages.success(request, f"Request {req.pk} is closed, unconfirmed.")
+                messages.success(
+                    request, gettext("Request %(pk)s is closed, unconfirmed.") % {"pk": req.pk}
+                )
             return see_other(reverse("rights_requests"))
     signatures = list(rights.request_signatures(req, organisations)) if open_now else []
     if signatures:
