@@ -19,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -109,7 +110,9 @@ def login_code(request):
     device = confirmed_device(user) if user else None
     if device is None:
         if request.session.pop(PENDING, None):
-            messages.info(request, "Your sign-in timed out. Enter your email and password again.")
+            messages.info(
+                request, gettext("Your sign-in timed out. Enter your email and password again.")
+            )
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST":
@@ -125,7 +128,9 @@ def login_code(request):
                 auth_login(request, user, backend=pending["backend"])
                 otp_login(request, verified)
                 return redirect(pending["next"])
-            form.add_error("code", "That code is not right. Enter the code your app shows now.")
+            form.add_error(
+                "code", gettext("That code is not right. Enter the code your app shows now.")
+            )
     status = 400 if form.errors else 200
     return private_no_store(
         render(request, "accounts/login_code.html", {"form": form}, status=status)
@@ -172,9 +177,13 @@ def two_factor(request):
             setup.confirmed = True
             setup.save(update_fields=["confirmed"])
             otp_login(request, setup)
-            messages.success(request, "Two-factor sign-in is on. You will need a code every time.")
+            messages.success(
+                request, gettext("Two-factor sign-in is on. You will need a code every time.")
+            )
             return see_other(next_url)
-        form.add_error("code", "That code is not right. Check the app shows SignMe, then retry.")
+        form.add_error(
+            "code", gettext("That code is not right. Check the app shows SignMe, then retry.")
+        )
 
     if action == "stop" and device is not None and not _required(user):
         attempt = start_attempt(request, user.get_username())
@@ -185,9 +194,11 @@ def two_factor(request):
             if verify_token(user, device.persistent_id, form.cleaned_data["code"]):
                 attempt_succeeded(attempt)
                 device.delete()
-                messages.success(request, "Two-factor sign-in is off.")
+                messages.success(request, gettext("Two-factor sign-in is off."))
                 return see_other(reverse("two_factor"))
-            form.add_error("code", "That code is not right. Enter the code your app shows now.")
+            form.add_error(
+                "code", gettext("That code is not right. Enter the code your app shows now.")
+            )
 
     context = {
         "device": device,

@@ -39,9 +39,17 @@ def vary_on_language(response):
     return response
 
 
+# Staff pages are never shared by a cache, so there the language chosen
+# (?lang=) is kept in the session: the next page, and the page a form posts
+# to, stay in it.
+STAFF_PATHS = ("/organise/", "/accounts/")
+SESSION_KEY = "language"
+
+
 class LanguageMiddleware(LocaleMiddleware):
     """Django's LocaleMiddleware (Accept-Language, else English; Vary and
-    Content-Language on every response), with ?lang= in the address first.
+    Content-Language on every response), with ?lang= in the address first,
+    and on staff pages the last language chosen there.
 
     No language cookie: a page's language then depends only on its address
     and one header, so a proxy or CDN shares each page between all readers
@@ -51,6 +59,12 @@ class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         request.COOKIES.pop(settings.LANGUAGE_COOKIE_NAME, None)
         super().process_request(request)
-        if chosen := chosen_language(request):
+        chosen = chosen_language(request)
+        if request.path.startswith(STAFF_PATHS):
+            if chosen:
+                request.session[SESSION_KEY] = chosen
+            else:
+                chosen = request.session.get(SESSION_KEY)
+        if chosen:
             translation.activate(language_code(chosen))
             request.LANGUAGE_CODE = translation.get_language()

@@ -4,6 +4,7 @@ can sign and confirm with no mail server. Only exists in demo mode."""
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from signme.lib.http import private_no_store
@@ -27,7 +28,7 @@ def outbox(request):
         if rendered:
             subject = rendered.subject
         else:
-            subject = "(no longer shown)" if row.sent_at else "(withdrawn)"
+            subject = gettext("(no longer shown)") if row.sent_at else gettext("(withdrawn)")
         items.append({"row": row, "subject": subject})
     return private_no_store(render(request, "mailing/outbox.html", {"items": items}))
 
