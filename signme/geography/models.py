@@ -1,17 +1,18 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class AreaType(models.TextChoices):
     """The areas a council or parliamentary petition asks about, in the
     order of size. The values name the columns on Postcode and Signature."""
 
-    COUNTRY = "country", "Country"
-    REGION = "region", "Region"
-    COUNTY = "county", "County"
-    DISTRICT = "district", "Local authority district"
-    DIVISION = "division", "County electoral division"
-    WARD = "ward", "Ward"
-    CONSTITUENCY = "constituency", "Westminster constituency"
+    COUNTRY = "country", gettext_lazy("Country")
+    REGION = "region", gettext_lazy("Region")
+    COUNTY = "county", gettext_lazy("County")
+    DISTRICT = "district", gettext_lazy("Local authority district")
+    DIVISION = "division", gettext_lazy("County electoral division")
+    WARD = "ward", gettext_lazy("Ward")
+    CONSTITUENCY = "constituency", gettext_lazy("Westminster constituency")
 
 
 AREA_TYPES = [t.value for t in AreaType]

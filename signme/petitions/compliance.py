@@ -8,6 +8,8 @@ finding is a warning: the organiser decides, and can still go on.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from .forms import SignForm
 from .models import PaperColumns, Petition
 from .schemes import required_fields
@@ -62,50 +64,65 @@ def compliance_warnings(petition: Petition) -> list[ComplianceWarning]:
         if field not in form.fields or not form.fields[field].required:
             warn(
                 f"form_lacks_{field}",
-                f"{target.name} needs {words} for every signatory, "
-                "but the online form does not ask for it.",
+                gettext(
+                    "%(target)s needs %(what)s for every signatory, "
+                    "but the online form does not ask for it."
+                )
+                % {"target": target.name, "what": words},
             )
         if columns is not None and not getattr(columns, field):
             column = PaperColumns._meta.get_field(field).verbose_name.lower()
             warn(
                 f"sheet_lacks_{field}",
-                f"{target.name} needs {words} for every signatory, but the paper sheet in "
-                f"use has no {column} column. Sheets printed from SignMe have one.",
+                gettext(
+                    "%(target)s needs %(what)s for every signatory, but the paper sheet in "
+                    "use has no %(column)s column. Sheets printed from SignMe have one."
+                )
+                % {"target": target.name, "what": words, "column": column},
             )
 
     notice = petition.current_notice
     if notice is None:
         warn(
             "no_notice",
-            "There is no privacy notice: signers must be told how their details are used.",
+            gettext(
+                "There is no privacy notice: signers must be told how their details are used."
+            ),
         )
     else:
         sharing = sharing_sentences(notice.text, target.name)
         if not sharing:
             warn(
                 "notice_silent_on_target",
-                f"The privacy notice ({notice.code}) does not say that signers' details "
-                f"will be given to {target.name}.",
+                gettext(
+                    "The privacy notice (%(code)s) does not say that signers' details "
+                    "will be given to %(target)s."
+                )
+                % {"code": notice.code, "target": target.name},
             )
         elif target.requires_email and not notice_shares_email(notice.text, target.name):
             warn(
                 "notice_silent_on_email",
-                f"The privacy notice ({notice.code}) does not say that email addresses go to "
-                f"{target.name}, so the submission pack leaves them out.",
+                gettext(
+                    "The privacy notice (%(code)s) does not say that email addresses go to "
+                    "%(target)s, so the submission pack leaves them out."
+                )
+                % {"code": notice.code, "target": target.name},
             )
 
     if not petition.imprint:
-        warn("no_imprint", "There is no imprint: add the promoter's name and address.")
+        warn("no_imprint", gettext("There is no imprint: add the promoter's name and address."))
     if not (petition.printer_name and petition.printer_address):
         warn(
             "no_printer",
-            "Printed sheets need the printer's name and address in their imprint.",
+            gettext("Printed sheets need the printer's name and address in their imprint."),
         )
     if not petition.return_address.strip():
-        warn("no_return_address", "There is no return address for paper sheets.")
+        warn("no_return_address", gettext("There is no return address for paper sheets."))
     if not target.address.strip():
         warn(
             "target_without_address",
-            f"{target.name} has no address: add where the petition is handed in.",
+            gettext("%(target)s has no address: add where the petition is handed in.")
+            % {"target": target.name},
         )
     return found

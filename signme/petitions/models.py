@@ -38,8 +38,8 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     class Role(models.TextChoices):
-        ORGANISER = "organiser", "Organiser"
-        VOLUNTEER = "volunteer", "Volunteer"
+        ORGANISER = "organiser", gettext_lazy("Organiser")
+        VOLUNTEER = "volunteer", gettext_lazy("Volunteer")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
@@ -170,9 +170,9 @@ class Threshold(models.Model):
 
 class Petition(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", gettext_lazy("Draft")
+        OPEN = "open", gettext_lazy("Open")
+        CLOSED = "closed", gettext_lazy("Closed")
 
     number = models.PositiveIntegerField(
         unique=True, validators=[MinValueValidator(1)], help_text="Printed on paper: never change."
@@ -416,11 +416,11 @@ class PaperColumns(models.Model):
     petition = models.OneToOneField(
         "Petition", on_delete=models.CASCADE, related_name="paper_columns"
     )
-    name = models.BooleanField("Full name", default=True)
-    address = models.BooleanField("Address", default=True)
-    postcode = models.BooleanField("Postcode", default=True)
-    email = models.BooleanField("Email address", default=True)
-    signature = models.BooleanField("Signature", default=True)
+    name = models.BooleanField(gettext_lazy("Full name"), default=True)
+    address = models.BooleanField(gettext_lazy("Address"), default=True)
+    postcode = models.BooleanField(gettext_lazy("Postcode"), default=True)
+    email = models.BooleanField(gettext_lazy("Email address"), default=True)
+    signature = models.BooleanField(gettext_lazy("Signature"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -465,12 +465,12 @@ class Signature(models.Model):
         """Whether it counts, decided in one place (validity.py) and stored, so
         the page, the JSON, the organiser pages and the pack all agree."""
 
-        PENDING = "pending", "Not confirmed yet"
-        COUNTED = "counted", "Counted"
-        NOT_ELIGIBLE = "not_eligible", "Recorded, not counted: not eligible"
-        DUPLICATE = "duplicate", "Not counted: the same person signed already"
-        INVALIDATED = "invalidated", "Not counted: invalidated"
-        REVIEW = "review", "Held for review"
+        PENDING = "pending", gettext_lazy("Not confirmed yet")
+        COUNTED = "counted", gettext_lazy("Counted")
+        NOT_ELIGIBLE = "not_eligible", gettext_lazy("Recorded, not counted: not eligible")
+        DUPLICATE = "duplicate", gettext_lazy("Not counted: the same person signed already")
+        INVALIDATED = "invalidated", gettext_lazy("Not counted: invalidated")
+        REVIEW = "review", gettext_lazy("Held for review")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
     name = models.CharField(max_length=200)

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .models import Target, Threshold
 from .schemes import SCHEME_FIELDS
@@ -37,7 +39,10 @@ class Preset:
 
     @property
     def label(self) -> str:
-        return f"{self.name} (facts checked {self.checked_on:%-d %B %Y})"
+        return gettext("%(name)s (facts checked %(on)s)") % {
+            "name": self.name,
+            "on": date_format(self.checked_on, "j F Y"),
+        }
 
 
 def all_presets() -> list[Preset]:

@@ -5,20 +5,23 @@ form."""
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class SignerField:
     name: str  # the form field and sheet column
     flag: str  # the Target flag that makes the scheme require it
-    words: str  # as a sentence needs it: "needs an address"
-    short: str  # as a list needs it: "name, address"
+    words: str | Promise  # as a sentence needs it: "needs an address"
+    short: str | Promise  # as a list needs it: "name, address"
 
 
 SIGNER_FIELDS = [
-    SignerField("name", "requires_name", "a name", "name"),
-    SignerField("address", "requires_address", "an address", "address"),
-    SignerField("postcode", "requires_postcode", "a postcode", "postcode"),
-    SignerField("email", "requires_email", "an email address", "email (online)"),
+    SignerField("name", "requires_name", _("a name"), _("name")),
+    SignerField("address", "requires_address", _("an address"), _("address")),
+    SignerField("postcode", "requires_postcode", _("a postcode"), _("postcode")),
+    SignerField("email", "requires_email", _("an email address"), _("email (online)")),
 ]
 
 # The Target fields a scheme consists of: what a preset sets and the scheme

@@ -9,8 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signme.audit.log import Action, record
+from signme.lib.language import ENGLISH, WELSH, current_language, in_language
 from signme.lib.tokens import BadToken, make_token, read_token
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
@@ -22,6 +24,10 @@ ORGANISER = Membership.Role.ORGANISER
 
 class InvitationUnusable(Exception):
     """The link is wrong, expired, used or cancelled: the message says which."""
+
+
+def used_already() -> str:
+    return gettext("This invitation has been used already. Sign in to reach the organiser pages.")
 
 
 def invitation_token(invitation_id: int) -> str:
@@ -38,16 +44,18 @@ def invitation_from_token(token: str) -> Invitation:
     except BadToken as e:
         if str(e) == "expired":
             raise InvitationUnusable(
-                "This invitation has expired. Ask the organiser to invite you again."
+                gettext("This invitation has expired. Ask the organiser to invite you again.")
             ) from e
-        raise InvitationUnusable("This invitation link is not complete or not right.") from e
+        raise InvitationUnusable(
+            gettext("This invitation link is not complete or not right.")
+        ) from e
     invitation = Invitation.objects.select_related("organisation").filter(pk=pk).first()
     if invitation is None:
-        raise InvitationUnusable("This invitation was cancelled. Ask the organiser about it.")
-    if invitation.accepted_at is not None:
         raise InvitationUnusable(
-            "This invitation has been used already. Sign in to reach the organiser pages."
+            gettext("This invitation was cancelled. Ask the organiser about it.")
         )
+    if invitation.accepted_at is not None:
+        raise InvitationUnusable(used_already())
     return invitation
 
 
@@ -62,15 +70,20 @@ def account_for(email: str):
 
 @transaction.atomic
 def invite(organisation: Organisation, email: str, role: str, by) -> Invitation:
-    """Record the invitation and queue its email in the same transaction."""
+    """Record the invitation and queue its email in the same transaction. The
+    email is in the language the organiser is using: the worker renders it
+    later, so a Welsh one is marked on the outbox row."""
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by
     )
-    queue_email(EmailKind.TEAM_INVITATION, email, headers={"invitation": invitation.pk})
+    headers = {"invitation": invitation.pk}
+    if current_language() == WELSH:
+        headers["language"] = WELSH
+    queue_email(EmailKind.TEAM_INVITATION, email, headers=headers)
     record(
         by,
         Action.INVITE,
-        f"invitation {invitation.pk} as {invitation.get_role_display().lower()}",
+        f"invitation {invitation.pk} as {invitation.role}",
         organisation=organisation,
     )
     return invitation
@@ -86,16 +99,20 @@ def team_invitation(row) -> Rendered | None:
     )
     if invitation is None:
         return None
-    rendered = render_templates(
-        "petitions/emails/team_invitation",
-        {
-            "invitation": invitation,
-            "organisation": invitation.organisation,
-            "link": invitation_url(invitation.pk),
-            "days": settings.INVITATION_MAX_AGE // 86400,
-            "has_account": account_for(invitation.email) is not None,
-        },
-    )
+    language = WELSH if (row.headers or {}).get("language") == WELSH else ENGLISH
+    # The link opens the joining page in the email's language.
+    lang_query = "?lang=cy" if language == WELSH else ""
+    with in_language(language):
+        rendered = render_templates(
+            "petitions/emails/team_invitation",
+            {
+                "invitation": invitation,
+                "organisation": invitation.organisation,
+                "link": invitation_url(invitation.pk) + lang_query,
+                "days": settings.INVITATION_MAX_AGE // 86400,
+                "has_account": account_for(invitation.email) is not None,
+            },
+        )
     rendered.headers = {}
     return rendered
 
@@ -114,9 +131,7 @@ def accept(invitation: Invitation, user) -> Joined:
         accepted_at=timezone.now(), accepted_by=user
     )
     if not claimed:
-        raise InvitationUnusable(
-            "This invitation has been used already. Sign in to reach the organiser pages."
-        )
+        raise InvitationUnusable(used_already())
     membership, created = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
     )
@@ -127,8 +142,7 @@ def accept(invitation: Invitation, user) -> Joined:
     record(
         user,
         Action.JOIN,
-        f"invitation {invitation.pk}: member {membership.pk} as "
-        f"{membership.get_role_display().lower()}",
+        f"invitation {invitation.pk}: member {membership.pk} as {membership.role}",
         organisation=invitation.organisation,
     )
     return Joined(membership, created)
@@ -150,7 +164,7 @@ def remove_member(membership: Membership, by) -> None:
     record(
         by,
         Action.REMOVE_MEMBER,
-        f"member {membership.pk} ({membership.get_role_display().lower()})",
+        f"member {membership.pk} ({membership.role})",
         organisation=membership.organisation,
     )
     membership.delete()

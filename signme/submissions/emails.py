@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from signme.lib.language import WELSH, in_language
+from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.mailing.bulk import list_headers, sender
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
@@ -36,7 +36,11 @@ def tell_organisers_threshold_reached(reached: ThresholdReached) -> None:
         "target": petition.target,
         "organise_url": settings.BASE_URL + reverse("organise_petition", args=[petition.number]),
     }
-    rendered = render_templates("submissions/emails/threshold_reached", context)
+    # In English whatever request reached the threshold (a Welsh volunteer's
+    # tally, say): it goes to every organiser, and SignMe does not know which
+    # language each of them reads.
+    with in_language(ENGLISH):
+        rendered = render_templates("submissions/emails/threshold_reached", context)
     with transaction.atomic():
         for address in organiser_emails(petition):
             queue_email(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 def public_status_key(petition_id: int) -> str:
@@ -14,9 +15,9 @@ class Submission(models.Model):
     of its files, so anyone can later show what was handed over."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Being made"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", gettext_lazy("Being made")
+        READY = "ready", gettext_lazy("Ready")
+        FAILED = "failed", gettext_lazy("Failed")
 
     petition = models.ForeignKey(
         "petitions.Petition", on_delete=models.PROTECT, related_name="submissions"

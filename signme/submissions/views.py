@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.audit.log import Action, record
@@ -40,12 +41,6 @@ def targets(request):
     return _page(request, "submissions/targets.html", {"targets": rows})
 
 
-SHARED = (
-    "Petitions of other campaigns are made to {name} too, so its scheme is not yours "
-    "alone to change. Make a copy for your petitions, then change the copy."
-)
-
-
 def _target_page(request, target, form, thresholds, preset_form, status=200):
     context = {
         "target": target,
@@ -63,7 +58,14 @@ def _target_page(request, target, form, thresholds, preset_form, status=200):
 
 def _refuse_shared(request, target):
     """409: the change would reach another campaign's petitions."""
-    messages.error(request, SHARED.format(name=target.name))
+    messages.error(
+        request,
+        gettext(
+            "Petitions of other campaigns are made to %(name)s too, so its scheme is not yours "
+            "alone to change. Make a copy for your petitions, then change the copy."
+        )
+        % {"name": target.name},
+    )
     return _target_page(
         request,
         target,
@@ -87,7 +89,9 @@ def target_scheme(request, pk: int):
             with transaction.atomic():
                 form.save()
                 thresholds.save()
-            messages.success(request, f"The scheme of {target.name} is saved.")
+            messages.success(
+                request, gettext("The scheme of %(name)s is saved.") % {"name": target.name}
+            )
             return see_other(reverse("organise_target", args=[target.pk]))
         target.refresh_from_db()
         status = 400
@@ -115,7 +119,10 @@ def target_preset(request, pk: int):
             400,
         )
     apply_preset(target, form.cleaned_data["preset"])
-    messages.success(request, f"Loaded the preset scheme into {target.name}. Check it below.")
+    messages.success(
+        request,
+        gettext("Loaded the preset scheme into %(name)s. Check it below.") % {"name": target.name},
+    )
     return see_other(reverse("organise_target", args=[target.pk]))
 
 
@@ -129,7 +136,8 @@ def target_copy(request, pk: int):
     copy = copy_for_own_petitions(request.user, target)
     messages.success(
         request,
-        f"Your petitions now use their own copy of {target.name}'s scheme. Change it here.",
+        gettext("Your petitions now use their own copy of %(name)s's scheme. Change it here.")
+        % {"name": target.name},
     )
     return see_other(reverse("organise_target", args=[copy.pk]))
 
@@ -144,7 +152,7 @@ def paper_columns(request, number: int):
     form = PaperColumnsForm(request.POST or None, instance=columns)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The paper sheet's columns are saved.")
+        messages.success(request, gettext("The paper sheet's columns are saved."))
         return see_other(reverse("organise_petition", args=[number]))
     return _page(
         request,
@@ -160,11 +168,15 @@ def make_submission(request, number: int):
     petition = staff_petition(request, number, organiser_only=True)
     submission = request_pack(petition, request.user)
     if submission.status == Submission.Status.READY:
-        messages.success(request, "The submission pack is ready.")
+        messages.success(request, gettext("The submission pack is ready."))
     elif submission.status == Submission.Status.FAILED:
-        messages.error(request, f"The pack could not be made: {submission.error}")
+        messages.error(
+            request, gettext("The pack could not be made: %(error)s") % {"error": submission.error}
+        )
     else:
-        messages.success(request, "The pack is being made. This page shows it when it is ready.")
+        messages.success(
+            request, gettext("The pack is being made. This page shows it when it is ready.")
+        )
     return see_other(reverse("organise_petition", args=[number]) + "#submission")
 
 
@@ -206,7 +218,7 @@ def outcome(request, number: int):
     form = OutcomeForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "The outcome is saved and shown on the petition page.")
+        messages.success(request, gettext("The outcome is saved and shown on the petition page."))
         return see_other(reverse("organise_petition", args=[number]) + "#outcome")
     return _page(
         request,
@@ -224,10 +236,20 @@ def tell_signers_outcome(request, number: int):
     if current is None or not outcome_is_news(current):
         messages.error(
             request,
-            "There is no news to send: record a step of the outcome first, or change it "
-            "since signers were last told.",
+            gettext(
+                "There is no news to send: record a step of the outcome first, or change it "
+                "since signers were last told."
+            ),
         )
     else:
         n = tell_signers(petition, request.user)
-        messages.success(request, f"Queued {n:,} emails to signers who asked for updates.")
+        messages.success(
+            request,
+            ngettext(
+                "Queued %(n)s email to signers who asked for updates.",
+                "Queued %(n)s emails to signers who asked for updates.",
+                n,
+            )
+            % {"n": f"{n:,}"},
+        )
     return see_other(reverse("organise_petition", args=[number]) + "#outcome")

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signme.lib.http import private_no_store, see_other
@@ -18,22 +20,24 @@ from . import campaigns
 
 class CampaignForm(forms.Form):
     subject = forms.CharField(
-        label="Subject",
+        label=_("Subject"),
         max_length=200,
-        error_messages={"required": "Enter a subject."},
+        error_messages={"required": _("Enter a subject.")},
     )
     body = forms.CharField(
-        label="Message",
-        help_text="Markdown: *italic*, **bold**, [a link](https://example.org), blank line "
-        "between paragraphs. We add who it is from, the imprint and the unsubscribe link.",
+        label=_("Message"),
+        help_text=_(
+            "Markdown: *italic*, **bold**, [a link](https://example.org), blank line "
+            "between paragraphs. We add who it is from, the imprint and the unsubscribe link."
+        ),
         widget=forms.Textarea(attrs={"rows": 14}),
-        error_messages={"required": "Write the message."},
+        error_messages={"required": _("Write the message.")},
     )
 
     def clean_subject(self):
         value = " ".join(self.cleaned_data["subject"].split())
         if not value:
-            raise forms.ValidationError("Enter a subject.")
+            raise forms.ValidationError(gettext("Enter a subject."))
         return value
 
 
@@ -64,7 +68,9 @@ def campaign_write(request, number: int, pk: int | None = None):
     if pk is not None:
         campaign = get_object_or_404(campaigns.updates_of(petition), pk=pk)
         if campaign.status != Campaign.Status.DRAFT:
-            messages.error(request, "This update is already being sent and can no longer change.")
+            messages.error(
+                request, gettext("This update is already being sent and can no longer change.")
+            )
             return see_other(_url(campaign))
     initial = {"subject": campaign.subject, "body": campaign.body} if campaign else None
     form = CampaignForm(request.POST or None, initial=initial)
@@ -118,10 +124,10 @@ def campaign_test(request, number: int, pk: int):
     petition, campaign = _campaign(request, number, pk)
     to = _test_address(request.user)
     if not to:
-        messages.error(request, "Your account has no email address to send a test to.")
+        messages.error(request, gettext("Your account has no email address to send a test to."))
     else:
         campaigns.send_test(campaign, to)
-        messages.success(request, f"A test is on its way to {to}.")
+        messages.success(request, gettext("A test is on its way to %(to)s.") % {"to": to})
     return see_other(_url(campaign))
 
 
@@ -131,11 +137,13 @@ def campaign_send(request, number: int, pk: int):
     petition, campaign = _campaign(request, number, pk)
     if request.POST.get("confirm") != "yes":
         messages.error(
-            request, "Tick the box to confirm you want to send this update to everyone."
+            request, gettext("Tick the box to confirm you want to send this update to everyone.")
         )
         return see_other(_url(campaign))
     if campaigns.start_sending(campaign, request.user):
-        messages.success(request, "Sending has started. This page shows how far it has got.")
+        messages.success(
+            request, gettext("Sending has started. This page shows how far it has got.")
+        )
     else:
-        messages.info(request, "This update was already sent; nobody gets it twice.")
+        messages.info(request, gettext("This update was already sent; nobody gets it twice."))
     return see_other(_url(campaign))

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
 from signme.geography.models import AREA_TYPES, AreaType
@@ -78,7 +79,11 @@ def area_chart(request, number: int):
     if area_type not in AREA_TYPES:
         raise Http404("No such type of area.")
     label = AreaType(area_type).label
-    title = f"Petition {petition.number}: signatures by {label.lower()}, top {TOP}"
+    title = gettext("Petition %(number)s: signatures by %(type)s, top %(top)s") % {
+        "number": petition.number,
+        "type": label.lower(),
+        "top": TOP,
+    }
     svg = chart_svg(public_breakdown(petition), area_type, title)
     return cache_for_readers(request, HttpResponse(svg, content_type="image/svg+xml"), max_age=60)
 

@@ -10,6 +10,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from signme.audit.log import Action, record
@@ -89,22 +91,24 @@ def petition_overview(request, number: int):
 
 # The petition form's sections, in order: (heading, hint, field names).
 SECTIONS = [
-    ("The petition", "", ["organisation", "number", "title", "statement", "body", "goal"]),
+    (_("The petition"), "", ["organisation", "number", "title", "statement", "body", "goal"]),
     (
-        "In Welsh",
-        "Optional. Readers who choose Welsh see this text, and Welsh sheets carry it. "
-        "Councils and the Senedd in Wales take petitions in Welsh and English.",
+        _("In Welsh"),
+        _(
+            "Optional. Readers who choose Welsh see this text, and Welsh sheets carry it. "
+            "Councils and the Senedd in Wales take petitions in Welsh and English."
+        ),
         ["title_cy", "statement_cy", "body_cy"],
     ),
-    ("Who is petitioned", "", ["target_choice"]),
+    (_("Who is petitioned"), "", ["target_choice"]),
     (
-        "Privacy notice",
-        "What signers are told about their details, online and on the sheet.",
+        _("Privacy notice"),
+        _("What signers are told about their details, online and on the sheet."),
         ["notice_text", "notice_policy_url"],
     ),
     (
-        "Imprint and paper",
-        "Printed on every sheet and shown on the public page.",
+        _("Imprint and paper"),
+        _("Printed on every sheet and shown on the public page."),
         [
             "promoter_name",
             "promoter_address",
@@ -192,15 +196,13 @@ def _petition_form(request, petition: Petition):
                         f"petition {saved.number}: {', '.join(changed)}",
                         petition=saved,
                     )
-            messages.success(
-                request,
-                f"Petition {saved.number} is saved."
-                + (
-                    " It is a draft: open it when it is ready."
-                    if saved.status == Petition.Status.DRAFT
-                    else ""
-                ),
-            )
+            if saved.status == Petition.Status.DRAFT:
+                saved_text = gettext(
+                    "Petition %(number)s is saved. It is a draft: open it when it is ready."
+                )
+            else:
+                saved_text = gettext("Petition %(number)s is saved.")
+            messages.success(request, saved_text % {"number": saved.number})
             return see_other(reverse("organise_petition_edit", args=[saved.number]))
         if existing is not None:
             existing.refresh_from_db()
@@ -229,7 +231,9 @@ def petition_open(request, number: int):
                 petition=petition,
                 count=len(warnings),
             )
-        messages.success(request, f"Petition {number} is open for signatures.")
+        messages.success(
+            request, gettext("Petition %(number)s is open for signatures.") % {"number": number}
+        )
         return see_other(reverse("organise_petition", args=[number]))
     edit_url = reverse("organise_petition_edit", args=[number])
     fixes = [where_to_fix(petition, w, edit_url) for w in compliance_warnings(petition)]
@@ -242,7 +246,11 @@ def petition_open(request, number: int):
 def petition_close(request, number: int):
     petition = staff_petition(request, number, organiser_only=True)
     if petition.status != Petition.Status.OPEN:
-        messages.error(request, f"Petition {number} is not open, so there is nothing to close.")
+        messages.error(
+            request,
+            gettext("Petition %(number)s is not open, so there is nothing to close.")
+            % {"number": number},
+        )
         return see_other(reverse("organise_petition", args=[number]))
     now = timezone.now()
     with transaction.atomic():
@@ -251,5 +259,9 @@ def petition_close(request, number: int):
             petition.closes_at = now
         petition.save()
         record(request.user, Action.CLOSE_PETITION, f"petition {number}", petition=petition)
-    messages.success(request, f"Petition {number} is closed: it no longer takes signatures.")
+    messages.success(
+        request,
+        gettext("Petition %(number)s is closed: it no longer takes signatures.")
+        % {"number": number},
+    )
     return see_other(reverse("organise_petition", args=[number]))

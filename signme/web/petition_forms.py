@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from signme.petitions.access import organisations_run_by, targets_offered_to
 from signme.petitions.compliance import ComplianceWarning
@@ -19,27 +21,31 @@ TARGET = "target:"
 
 class PetitionForm(forms.ModelForm):
     target_choice = forms.ChoiceField(
-        label="Who is petitioned",
-        help_text="A body you already petition, or a council's scheme from SignMe's presets. "
-        "The scheme sets what each signatory gives and what each threshold triggers.",
+        label=_("Who is petitioned"),
+        help_text=_(
+            "A body you already petition, or a council's scheme from SignMe's presets. "
+            "The scheme sets what each signatory gives and what each threshold triggers."
+        ),
         error_messages={
-            "required": "Choose who is petitioned",
-            "invalid_choice": "Choose one of the bodies listed",
+            "required": _("Choose who is petitioned"),
+            "invalid_choice": _("Choose one of the bodies listed"),
         },
     )
     notice_text = forms.CharField(
-        label="Privacy notice",
+        label=_("Privacy notice"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Shown beside the sign button and printed on sheets. Say who keeps the "
-        "details, what goes to the body petitioned, and for how long. Changing it publishes "
-        "a new version; signers keep the version they saw.",
-        error_messages={"required": "Enter the privacy notice signers are shown"},
+        help_text=_(
+            "Shown beside the sign button and printed on sheets. Say who keeps the "
+            "details, what goes to the body petitioned, and for how long. Changing it publishes "
+            "a new version; signers keep the version they saw."
+        ),
+        error_messages={"required": _("Enter the privacy notice signers are shown")},
     )
     notice_policy_url = forms.URLField(
-        label="Link to the full privacy policy",
+        label=_("Link to the full privacy policy"),
         required=False,
         assume_scheme="https",
-        error_messages={"invalid": "Enter a web address, like https://www.example.org/privacy"},
+        error_messages={"invalid": _("Enter a web address, like https://www.example.org/privacy")},
     )
 
     class Meta:
@@ -64,35 +70,42 @@ class PetitionForm(forms.ModelForm):
             "retention_days",
         ]
         labels = {
-            "organisation": "Organisation running the petition",
-            "number": "Petition number",
-            "title": "Title",
-            "statement": "What the petition asks for",
-            "body": "More about the petition",
-            "title_cy": "Title in Welsh (optional)",
-            "statement_cy": "What the petition asks for, in Welsh (optional)",
-            "body_cy": "More about the petition, in Welsh (optional)",
-            "goal": "Your goal (optional)",
-            "return_address": "Where paper sheets go back to",
-            "promoter_name": "Promoter's name",
-            "promoter_address": "Promoter's address",
-            "on_behalf_of": "On behalf of (optional)",
-            "on_behalf_of_address": "Their address (optional)",
-            "printer_name": "Printer's name",
-            "printer_address": "Printer's address",
-            "retention_days": "Days to keep signers' details after the petition closes",
+            "organisation": _("Organisation running the petition"),
+            "number": _("Petition number"),
+            "title": _("Title"),
+            "statement": _("What the petition asks for"),
+            "body": _("More about the petition"),
+            "title_cy": _("Title in Welsh (optional)"),
+            "statement_cy": _("What the petition asks for, in Welsh (optional)"),
+            "body_cy": _("More about the petition, in Welsh (optional)"),
+            "goal": _("Your goal (optional)"),
+            "return_address": _("Where paper sheets go back to"),
+            "promoter_name": _("Promoter's name"),
+            "promoter_address": _("Promoter's address"),
+            "on_behalf_of": _("On behalf of (optional)"),
+            "on_behalf_of_address": _("Their address (optional)"),
+            "printer_name": _("Printer's name"),
+            "printer_address": _("Printer's address"),
+            "retention_days": _("Days to keep signers' details after the petition closes"),
         }
         help_texts = {
-            "number": "In the short link and printed on every sheet: it cannot change later.",
-            "statement": "Completes “We, the undersigned, petition the body to …”.",
-            "body": "Markdown: **bold**, *italic*, [a link](https://example.org), "
-            "a blank line between paragraphs, “- ” for a list.",
-            "goal": "A number of signatures, shown on the public page with the target's "
-            "thresholds.",
-            "promoter_name": "The imprint the law asks for on printed material.",
-            "statement_cy": "Completes “Rydym ni, sydd wedi llofnodi isod, yn deisebu’r corff "
-            "i …”.",
-            "body_cy": "Markdown, as above. Left empty, Welsh readers see the English.",
+            "number": _("In the short link and printed on every sheet: it cannot change later."),
+            "statement": _("Completes “We, the undersigned, petition the body to …”."),
+            "body": _(
+                "Markdown: **bold**, *italic*, [a link](https://example.org), "
+                "a blank line between paragraphs, “- ” for a list."
+            ),
+            "goal": _(
+                "A number of signatures, shown on the public page with the target's thresholds."
+            ),
+            "promoter_name": _("The imprint the law asks for on printed material."),
+            "statement_cy": _(
+                "Completes “Rydym ni, sydd wedi llofnodi isod, yn deisebu’r corff i …”."
+            ),
+            "body_cy": _("Markdown, as above. Left empty, Welsh readers see the English."),
+            # The model's own help texts, here so that they are translated.
+            "return_address": _("Where paper sheets go back to."),
+            "retention_days": _("Days after closing before signers' personal data is deleted."),
         }
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 3}),
@@ -110,21 +123,21 @@ class PetitionForm(forms.ModelForm):
         }
         error_messages = {
             "organisation": {
-                "required": "Choose the organisation running the petition",
-                "invalid_choice": "Choose one of your organisations",
+                "required": _("Choose the organisation running the petition"),
+                "invalid_choice": _("Choose one of your organisations"),
             },
             "number": {
-                "required": "Enter the petition number, like 1501",
-                "invalid": "Enter the petition number as a whole number, like 1501",
-                "unique": "That number is taken by another petition: choose another",
-                "min_value": "Enter a number of 1 or more",
+                "required": _("Enter the petition number, like 1501"),
+                "invalid": _("Enter the petition number as a whole number, like 1501"),
+                "unique": _("That number is taken by another petition: choose another"),
+                "min_value": _("Enter a number of 1 or more"),
             },
-            "title": {"required": "Enter the petition's title"},
-            "statement": {"required": "Enter what the petition asks for"},
-            "goal": {"invalid": "Enter the goal as a whole number, like 5000"},
+            "title": {"required": _("Enter the petition's title")},
+            "statement": {"required": _("Enter what the petition asks for")},
+            "goal": {"invalid": _("Enter the goal as a whole number, like 5000")},
             "retention_days": {
-                "required": "Enter how many days to keep signers' details, like 365",
-                "invalid": "Enter the number of days as a whole number, like 365",
+                "required": _("Enter how many days to keep signers' details, like 365"),
+                "invalid": _("Enter the number of days as a whole number, like 365"),
             },
         }
 
@@ -135,9 +148,9 @@ class PetitionForm(forms.ModelForm):
         targets = [(f"{TARGET}{t.pk}", t.name) for t in self.offered_targets]
         presets = [(f"{PRESET}{p.slug}", p.label) for p in all_presets()]
         self.fields["target_choice"].choices = [
-            ("", "Choose who is petitioned"),
-            ("Bodies you petition", targets),
-            ("Preset schemes", presets),
+            ("", gettext("Choose who is petitioned")),
+            (gettext("Bodies you petition"), targets),
+            (gettext("Preset schemes"), presets),
         ]
         if self.instance.pk:
             # Printed on paper: never changed; the organisation neither.
@@ -163,7 +176,7 @@ class PetitionForm(forms.ModelForm):
             value.startswith(TARGET)
             and not self.offered_targets.filter(pk=value.removeprefix(TARGET)).exists()
         ):
-            raise forms.ValidationError("Choose one of the bodies listed")
+            raise forms.ValidationError(gettext("Choose one of the bodies listed"))
         return value
 
     def clean(self):
@@ -171,18 +184,20 @@ class PetitionForm(forms.ModelForm):
         # Half a petition in Welsh would be a page in two languages at once.
         title_cy, statement_cy = data.get("title_cy"), data.get("statement_cy")
         if (data.get("body_cy") or statement_cy) and not title_cy:
-            self.add_error("title_cy", "Enter the title in Welsh too, or leave the Welsh empty")
+            self.add_error(
+                "title_cy", gettext("Enter the title in Welsh too, or leave the Welsh empty")
+            )
         if (data.get("body_cy") or title_cy) and not statement_cy:
             self.add_error(
                 "statement_cy",
-                "Enter what the petition asks for in Welsh too, or leave the Welsh empty",
+                gettext("Enter what the petition asks for in Welsh too, or leave the Welsh empty"),
             )
         return data
 
     def clean_goal(self):
         goal = self.cleaned_data["goal"]
         if goal is not None and goal < 1:
-            raise forms.ValidationError("Enter a goal of 1 or more, or leave it empty")
+            raise forms.ValidationError(gettext("Enter a goal of 1 or more, or leave it empty"))
         return goal
 
     def chosen_target(self) -> Target:
@@ -247,7 +262,9 @@ def where_to_fix(petition: Petition, warning: ComplianceWarning, edit_url: str =
     if code in FIELD_FOR:
         field = FIELD_FOR[code]
         if edit_url:
-            return Fix(warning, field, f"{edit_url}#id_{field}", "Change it on the petition form")
+            return Fix(
+                warning, field, f"{edit_url}#id_{field}", gettext("Change it on the petition form")
+            )
         return Fix(warning, field)
     target = petition.target
     scheme = reverse("organise_target", args=[target.pk])
@@ -256,11 +273,15 @@ def where_to_fix(petition: Petition, warning: ComplianceWarning, edit_url: str =
         return Fix(
             warning,
             url=reverse("organise_paper_columns", args=[petition.number]) + f"#id_{column}",
-            link_text="Record the sheet's columns",
+            link_text=gettext("Record the sheet's columns"),
         )
     if code.startswith("form_lacks_"):
         flag = "requires_" + code.removeprefix("form_lacks_")
-        return Fix(warning, url=f"{scheme}#id_scheme-{flag}", link_text="Change the scheme")
+        return Fix(
+            warning, url=f"{scheme}#id_scheme-{flag}", link_text=gettext("Change the scheme")
+        )
     if code == "target_without_address":
-        return Fix(warning, url=f"{scheme}#id_scheme-address", link_text="Add the address")
-    return Fix(warning, url=scheme, link_text="See the scheme")
+        return Fix(
+            warning, url=f"{scheme}#id_scheme-address", link_text=gettext("Add the address")
+        )
+    return Fix(warning, url=scheme, link_text=gettext("See the scheme"))

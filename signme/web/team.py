@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -82,15 +83,22 @@ def team_invite(request, organisation: int):
         return _team_page(request, org, form, status=400)
     wait = rate_limited("invite", str(request.user.pk), settings.INVITATIONS_PER_HOUR, window=3600)
     if wait:
+        minutes = (wait + 59) // 60
         form.add_error(
             None,
-            f"You have sent {settings.INVITATIONS_PER_HOUR} invitations in the last hour. "
-            f"Try again in {(wait + 59) // 60} minutes.",
+            ngettext(
+                "You have sent %(sent)s invitations in the last hour. "
+                "Try again in %(minutes)s minute.",
+                "You have sent %(sent)s invitations in the last hour. "
+                "Try again in %(minutes)s minutes.",
+                minutes,
+            )
+            % {"sent": settings.INVITATIONS_PER_HOUR, "minutes": minutes},
         )
         return _team_page(request, org, form, status=429, wait=wait)
     email, role = form.cleaned_data["email"], form.cleaned_data["role"]
     invite(org, email, role, request.user)
-    messages.success(request, f"Invitation sent to {email}.")
+    messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": email})
     return see_other(reverse("team", args=[org.pk]))
 
 
@@ -105,7 +113,10 @@ def team_member_page(request, organisation: int, pk: int):
     form = VolunteerPetitionsForm(data, membership=membership)
     if request.method == "POST" and form.is_valid():
         give_petitions(membership, list(form.cleaned_data["petitions"]), request.user)
-        messages.success(request, f"Saved the petitions of {membership.user.get_username()}.")
+        messages.success(
+            request,
+            gettext("Saved the petitions of %(who)s.") % {"who": membership.user.get_username()},
+        )
         return see_other(reverse("team", args=[org.pk]))
     context = {"organisation": org, "membership": membership, "form": form}
     status = 400 if form.errors else 200
@@ -123,12 +134,18 @@ def team_remove(request, organisation: int, pk: int):
     if is_last_organiser(membership):
         messages.error(
             request,
-            f"{name} is the only organiser of {org.name}: invite another organiser "
-            "before removing them.",
+            gettext(
+                "%(who)s is the only organiser of %(org)s: invite another organiser "
+                "before removing them."
+            )
+            % {"who": name, "org": org.name},
         )
         return see_other(reverse("team", args=[org.pk]))
     remove_member(membership, request.user)
-    messages.success(request, f"{name} is no longer in the team of {org.name}.")
+    messages.success(
+        request,
+        gettext("%(who)s is no longer in the team of %(org)s.") % {"who": name, "org": org.name},
+    )
     if membership.user_id == request.user.pk:
         return see_other(reverse("organise"))
     return see_other(reverse("team", args=[org.pk]))
@@ -141,7 +158,11 @@ def team_cancel(request, organisation: int, pk: int):
     invitation = get_object_or_404(Invitation, organisation=org, pk=pk, accepted_at=None)
     email = invitation.email
     cancel_invitation(invitation, request.user)
-    messages.success(request, f"The invitation to {email} is cancelled: its link no longer works.")
+    messages.success(
+        request,
+        gettext("The invitation to %(email)s is cancelled: its link no longer works.")
+        % {"email": email},
+    )
     return see_other(reverse("team", args=[org.pk]))
 
 
@@ -173,9 +194,9 @@ def join(request, token: str):
     User = get_user_model()
     newcomer = User(username=invitation.email.lower(), email=invitation.email.lower())
     form = SetPasswordForm(newcomer, request.POST if request.method == "POST" else None)
-    form.fields[
-        "new_password1"
-    ].help_text = "At least 8 characters, and not one of the passwords everyone uses."
+    form.fields["new_password1"].help_text = gettext(
+        "At least 8 characters, and not one of the passwords everyone uses."
+    )
     if request.method == "POST" and form.is_valid():
         return _join(request, invitation, form)
     context |= {"mode": "new", "form": form}
@@ -202,6 +223,9 @@ def _join(request, invitation, user_or_form):
         return _unusable(request, e)
     if not request.user.is_authenticated:
         auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    role = joined.membership.get_role_display().lower()
-    messages.success(request, f"You have joined {invitation.organisation.name} as {role}.")
+    if joined.membership.role == Membership.Role.ORGANISER:
+        joined_text = gettext("You have joined %(org)s as organiser.")
+    else:
+        joined_text = gettext("You have joined %(org)s as volunteer.")
+    messages.success(request, joined_text % {"org": invitation.organisation.name})
     return see_other(reverse("organise"))

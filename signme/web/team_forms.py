@@ -5,6 +5,8 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from signme.petitions.access import petitions_a_volunteer_may_have
 from signme.petitions.models import Invitation, Membership
@@ -13,25 +15,27 @@ from signme.petitions.team import account_for
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label="Their email address",
+        label=_("Their email address"),
         max_length=254,
-        help_text="The invitation goes here. The link in it works once, for 7 days.",
+        help_text=_("The invitation goes here. The link in it works once, for 7 days."),
         error_messages={
-            "required": "Enter the email address to send the invitation to",
-            "invalid": "Enter an email address in the right format, like name@example.org",
+            "required": _("Enter the email address to send the invitation to"),
+            "invalid": _("Enter an email address in the right format, like name@example.org"),
         },
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     role = forms.ChoiceField(
-        label="They join as",
+        label=_("They join as"),
         choices=Membership.Role.choices,
         initial=Membership.Role.VOLUNTEER,
         widget=forms.RadioSelect,
-        help_text="Volunteers see only the petitions you give them, and only their paper work. "
-        "Organisers see and change everything of the organisation.",
+        help_text=_(
+            "Volunteers see only the petitions you give them, and only their paper work. "
+            "Organisers see and change everything of the organisation."
+        ),
         error_messages={
-            "required": "Choose whether they join as a volunteer or an organiser",
-            "invalid_choice": "Choose whether they join as a volunteer or an organiser",
+            "required": _("Choose whether they join as a volunteer or an organiser"),
+            "invalid_choice": _("Choose whether they join as a volunteer or an organiser"),
         },
     )
 
@@ -43,7 +47,9 @@ class InviteForm(forms.Form):
         email = self.cleaned_data["email"].strip()
         user = account_for(email)
         if user and Membership.objects.filter(user=user, organisation=self.organisation).exists():
-            raise forms.ValidationError(f"{email} is in the team already")
+            raise forms.ValidationError(
+                gettext("%(email)s is in the team already") % {"email": email}
+            )
         waiting = Invitation.objects.filter(
             organisation=self.organisation,
             email__iexact=email,
@@ -52,22 +58,25 @@ class InviteForm(forms.Form):
         )
         if waiting.exists():
             raise forms.ValidationError(
-                f"An invitation to {email} is waiting to be accepted. "
-                "Cancel it below to send a new one"
+                gettext(
+                    "An invitation to %(email)s is waiting to be accepted. "
+                    "Cancel it below to send a new one"
+                )
+                % {"email": email}
             )
         return email
 
 
 class VolunteerPetitionsForm(forms.Form):
     petitions = forms.ModelMultipleChoiceField(
-        label="Petitions they work on",
+        label=_("Petitions they work on"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="They see these petitions' paper work (returns, typing up) and nothing else.",
+        help_text=_("They see these petitions' paper work (returns, typing up) and nothing else."),
         error_messages={
-            "invalid_choice": "Choose only petitions of this organisation",
-            "invalid_pk_value": "Choose only petitions of this organisation",
+            "invalid_choice": _("Choose only petitions of this organisation"),
+            "invalid_pk_value": _("Choose only petitions of this organisation"),
         },
     )
 

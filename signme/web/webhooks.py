@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signme.audit.log import Action, record
@@ -21,23 +23,25 @@ RECENT = 20
 
 class WebhookForm(forms.Form):
     url = forms.URLField(
-        label="Address to send events to",
+        label=_("Address to send events to"),
         max_length=500,
         assume_scheme="https",
-        help_text="Your system's address, starting https://. SignMe posts JSON to it.",
+        help_text=_("Your system's address, starting https://. SignMe posts JSON to it."),
         error_messages={
-            "required": "Enter the address to send events to",
-            "invalid": "Enter a web address starting https://, like https://crm.example.org/hook",
+            "required": _("Enter the address to send events to"),
+            "invalid": _(
+                "Enter a web address starting https://, like https://crm.example.org/hook"
+            ),
         },
         widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     secret = forms.CharField(
-        label="Secret (optional)",
+        label=_("Secret (optional)"),
         required=False,
         min_length=16,
         max_length=100,
-        help_text="Used to sign each event. Leave empty and SignMe makes one for you.",
-        error_messages={"min_length": "Make the secret at least 16 characters long"},
+        help_text=_("Used to sign each event. Leave empty and SignMe makes one for you."),
+        error_messages={"min_length": _("Make the secret at least 16 characters long")},
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 
@@ -47,8 +51,10 @@ class WebhookForm(forms.Form):
             raise forms.ValidationError(self.fields["url"].error_messages["invalid"])
         if inside_network(url):
             raise forms.ValidationError(
-                "Enter an address on the public internet: SignMe does not send events to "
-                "this machine or a private network"
+                gettext(
+                    "Enter an address on the public internet: SignMe does not send events to "
+                    "this machine or a private network"
+                )
             )
         return url
 
@@ -88,7 +94,7 @@ def webhooks_page(request, organisation: int):
             created_by=request.user,
         )
         record(request.user, Action.WEBHOOK, f"webhook {hook.pk} added", organisation=org)
-    messages.success(request, f"Events will be sent to {hook.url}.")
+    messages.success(request, gettext("Events will be sent to %(url)s.") % {"url": hook.url})
     return see_other(reverse("webhooks", args=[org.pk]))
 
 
@@ -100,5 +106,5 @@ def webhook_remove(request, organisation: int, pk: int):
     with transaction.atomic():
         record(request.user, Action.WEBHOOK, f"webhook {hook.pk} removed", organisation=org)
         hook.delete()
-    messages.success(request, f"Events are no longer sent to {hook.url}.")
+    messages.success(request, gettext("Events are no longer sent to %(url)s.") % {"url": hook.url})
     return see_other(reverse("webhooks", args=[org.pk]))

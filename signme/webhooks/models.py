@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 def new_secret() -> str:
@@ -10,9 +11,9 @@ def new_secret() -> str:
 
 
 class Event(models.TextChoices):
-    SIGNATURE_COUNTED = "signature.counted", "A signature is counted"
-    THRESHOLD_REACHED = "threshold.reached", "A threshold is reached"
-    SIGNER_OPTED_OUT = "signer.opted_out", "A signer opts out of contact"
+    SIGNATURE_COUNTED = "signature.counted", gettext_lazy("A signature is counted")
+    THRESHOLD_REACHED = "threshold.reached", gettext_lazy("A threshold is reached")
+    SIGNER_OPTED_OUT = "signer.opted_out", gettext_lazy("A signer opts out of contact")
 
 
 class Webhook(models.Model):
