@@ -69,16 +69,24 @@ def _remember(cache: dict, key: tuple, make):
 
 
 def as_scanned(image: Image.Image, angle: float = 1.5, noise: float = 12, seed: int = 2):
-    """Turned slightly on the glass, with sensor noise, as a scanner returns it."""
+    """Turned slightly on the glass, with sensor noise, as a scanner returns it.
+    OpenCV turns and speckles the page in a tenth of the time Pillow and NumPy
+    floats took; the suite scans a few dozen pages."""
 
     def scan():
-        rng = np.random.default_rng(seed)
-        turned = image.rotate(
-            angle, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255)
+        page = np.asarray(image.convert("RGB"))
+        h, w = page.shape[:2]
+        turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        cos, sin = abs(turn[0, 0]), abs(turn[0, 1])
+        size = (int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin)))
+        turn[:, 2] += (size[0] - w) / 2, (size[1] - h) / 2  # the whole page stays in view
+        turned = cv2.warpAffine(
+            page, turn, size, flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255)
         )
-        arr = np.asarray(turned).astype(np.float32)
-        arr += rng.normal(0, noise, arr.shape)
-        return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+        grain = np.empty(turned.shape, np.int16)
+        cv2.setRNGSeed(seed)
+        cv2.randn(grain, 0, noise)
+        return Image.fromarray(cv2.add(turned, grain, dtype=cv2.CV_8U))
 
     return _remember(_scanned, (_fingerprint(image), angle, noise, seed), scan).copy()
 
