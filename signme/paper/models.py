@@ -82,13 +82,15 @@ class BlankedRow(models.Model):
 
 
 class RowMark(models.Model):
-    """A row that holds no signature: left blank, illegible or struck through.
-    Kept so the typist's decision about every row is on record."""
+    """A row that holds no signature: left blank, illegible or struck through,
+    or kept out because the person asked the organisation to erase their details
+    or stop using them. Kept so the decision about every row is on record."""
 
     class Mark(models.TextChoices):
         BLANK = "blank", _("Blank")
         ILLEGIBLE = "illegible", _("Illegible")
         STRUCK = "struck", _("Crossed out")
+        KEPT_OUT = "kept_out", _("Not stored: asked to be erased or left alone")
 
     sheet = models.ForeignKey(Sheet, on_delete=models.CASCADE, related_name="marks")
     row = models.PositiveSmallIntegerField()

@@ -19,6 +19,7 @@ from signme.lib.language import ENGLISH, in_language
 from signme.lib.names import name_key
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
+from signme.people.suppression import kept_out
 from signme.petitions.consent import CHANNELS, consent_wording
 from signme.petitions.counting import forget_counts
 from signme.petitions.forms import clean_text
@@ -275,6 +276,26 @@ def save_row(sheet: Sheet, row: int, data: dict, user, decision: str = "") -> Ou
             )
         if data.get("mark"):
             mark = RowMark.objects.create(sheet=sheet, row=row, mark=data["mark"], entered_by=user)
+            return Outcome(mark=mark)
+        # Someone who had the organisation erase their details, or stop using
+        # them, is not stored again from paper, as from an import: the sheet
+        # may predate the request, and an erased signature, still counted,
+        # can no longer be matched to this row. The row is marked instead,
+        # so the sheet still adds up.
+        if kept_out(
+            petition.organisation_id,
+            email=data.get("email_canonical", ""),
+            phone=data.get("phone", ""),
+            name=data["name"],
+            postcode=data.get("postcode", ""),
+        ):
+            mark = RowMark.objects.create(
+                sheet=sheet, row=row, mark=RowMark.Mark.KEPT_OUT, entered_by=user
+            )
+            audit.record(
+                user, Action.IMPORT, f"sheet {sheet.serial} row {row} not stored (kept out)",
+                petition=petition, count=0,
+            )  # fmt: skip
             return Outcome(mark=mark)
         # Twice at most: someone may sign online with this email between the
         # look and the insert.

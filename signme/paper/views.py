@@ -453,7 +453,17 @@ def save_row(request, number: int, serial: str, row: int):
         audit.record(request.user, Action.VIEW, f"possible duplicates of sheet {serial} row {row}",
                      petition=petition, count=len(outcome.matches))  # fmt: skip
         return _transcribe_page(request, petition, sheet, 409, {row: form}, {row: outcome.matches})
-    if outcome.kept_for_review:
+    if outcome.mark is not None and outcome.mark.mark == RowMark.Mark.KEPT_OUT:
+        messages.info(
+            request,
+            gettext(
+                "Row %(row)s is not stored: this person asked the organisers to erase their "
+                "details or to stop using them. The row is marked so the sheet still adds up; "
+                "go on to the next row."
+            )
+            % {"row": row},
+        )
+    elif outcome.kept_for_review:
         messages.info(
             request,
             gettext(
