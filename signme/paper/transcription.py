@@ -26,6 +26,7 @@ from signme.petitions.forms import clean_text
 from signme.petitions.models import Consent, Sheet, Signature
 from signme.petitions.validity import announce_counted, settle
 
+from .layout import asks_eligibility
 from .models import RowMark, Scan
 
 LIVE = [Signature.Status.PENDING, Signature.Status.VERIFIED]
@@ -67,6 +68,10 @@ class RowForm(forms.Form):
         if not (target.requires_address or target.requires_postcode):
             del self.fields["address"]
             del self.fields["postcode"]
+        # The sheet's "Yes" column, when the scheme asks who may sign: a tick
+        # there answers the question printed over it (pdf.eligibility_line).
+        if asks_eligibility(target):
+            self.fields["eligible"] = forms.BooleanField(label=_("Yes"), required=False)
         for channel in CHANNELS:
             self.fields[f"tick_{channel}"] = forms.BooleanField(
                 label=TICK_LABELS[channel], required=False
@@ -77,7 +82,9 @@ class RowForm(forms.Form):
                 self.fields[name].widget.attrs["spellcheck"] = "false"
 
     def tick_fields(self):
-        return [self[f"tick_{c}"] for c in CHANNELS]
+        """The ticks in the sheet's order: "Yes", when it has one, then the channels."""
+        names = ["eligible"] if "eligible" in self.fields else []
+        return [self[n] for n in names + [f"tick_{c}" for c in CHANNELS]]
 
     def text_fields(self):
         return [
@@ -355,6 +362,7 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         postcode=data.get("postcode", ""),
         **areas_of(data.get("postcode", "")),
         phone=data.get("phone", ""),
+        **_eligibility(petition.target, data),
         source=Signature.Source.PAPER,
         sheet=sheet,
         sheet_row=row,
@@ -390,6 +398,18 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         for channel in CHANNELS
     )
     return signature
+
+
+def _eligibility(target, data: dict) -> dict:
+    """What a tick in the "Yes" column says. Ticked: yes to the question on
+    the sheet; when that question is SignMe's own "Do you live, work or study
+    in …?", also that they work or study there if their address is outside
+    (as the online form's box says). Left empty: nothing is known, as on a
+    sheet without the column: an empty box is not a "no"."""
+    if not data.get("eligible"):
+        return {}
+    asked_areas = bool(target.eligible_areas) and not target.eligibility_question.strip()
+    return {"eligible": True, "works_or_studies_in_area": asked_areas}
 
 
 def undo_row(sheet: Sheet, row: int, user, *, only_typed_by=None) -> bool:

@@ -37,6 +37,7 @@ from .forms import (
     ReturnForm,
     ScanUploadForm,
 )
+from .layout import asks_eligibility
 from .models import RowMark, Scan
 from .pdf import render_sheets
 from .sheets import (
@@ -390,6 +391,8 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
         if row["signature"] is not None:
             row["visible"] = row["mine"]
             row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
+            if row["signature"].eligible:
+                row["ticks"].insert(0, gettext("yes, eligible"))
             row["replaced"] = replaced.get(row["signature"].pk)
         elif row["mark"] is None and sheet.transcribed_at is None:
             form = forms_by_row.get(n) or tx.RowForm(petition=petition, row=n)
@@ -415,6 +418,7 @@ def _transcribe_page(
         "rows": _rows(request, petition, sheet, forms_by_row, decisions),
         "progress": tx.progress(sheet),
         "organiser": is_organiser(request.user, petition),
+        "asks_eligibility": asks_eligibility(petition.target),
         "error_form": next((f for f in (forms_by_row or {}).values() if f.errors), None),
         "reopen_form": reopen_form or ReopenForm(),
     }

@@ -54,6 +54,9 @@ def test_volunteer_types_up_a_sheet_with_tab_and_enter_only(
     page.keyboard.press("Tab")
     page.keyboard.type("mary@example.org")
     page.keyboard.press("Tab")  # phone: left empty
+    page.keyboard.press("Tab")  # the "Yes" column: the demo's scheme asks who may sign
+    assert page.evaluate("document.activeElement.name") == "r1-eligible"
+    page.keyboard.press("Space")
     page.keyboard.press("Tab")  # email tick
     page.keyboard.press("Space")
     page.keyboard.press("Enter")
@@ -79,5 +82,6 @@ def test_volunteer_types_up_a_sheet_with_tab_and_enter_only(
         Signature.objects.order_by("sheet_row").values_list("sheet_row", "name", "postcode")
     )
     assert rows == [(1, "Mary Brown", "NR25 6BW"), (2, "John Smith", "NR25 6AA")]
-    assert Signature.objects.get(sheet_row=1).consents.get(channel="email").given
+    mary = Signature.objects.get(sheet_row=1)
+    assert mary.consents.get(channel="email").given and mary.eligible
     assert returned.marks.get().mark == "struck"
