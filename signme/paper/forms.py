@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from signme.lib.language import ENGLISH, WELSH, current_language
+
 from . import layout as L
 
 
@@ -40,6 +42,21 @@ class IssueForm(forms.Form):
         help_text=_("A volunteer's name or a place, like 'Holt market stall'."),
         error_messages={"required": _("Enter who or where the sheets are for")},
     )
+    language = forms.ChoiceField(
+        label=_("Language of the sheets"),
+        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
+        required=False,  # English when not sent, as before sheets had a language
+        help_text=_("Rows typed from them keep the consent wording the signers read."),
+        error_messages={"invalid_choice": _("Choose English or Cymraeg")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # In the language the organiser reads SignMe in, unless they choose.
+        self.fields["language"].initial = current_language()
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or ENGLISH
 
 
 class ReturnForm(forms.Form):

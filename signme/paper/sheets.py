@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.audit.log import Action
+from signme.lib.language import ENGLISH
 from signme.petitions.counting import forget_counts
 from signme.petitions.models import Petition, Sheet
 
@@ -113,7 +114,10 @@ def _create_sheets(petition: Petition, count: int, **fields) -> list[Sheet]:
     raise RuntimeError("Could not number the sheets; try again.")
 
 
-def issue_sheets(petition: Petition, count: int, issued_to: str, user=None) -> list[Sheet]:
+def issue_sheets(
+    petition: Petition, count: int, issued_to: str, user=None, language: str = ENGLISH
+) -> list[Sheet]:
+    """Number `count` sheets for a volunteer or place, to be printed in `language`."""
     return _create_sheets(
         petition,
         count,
@@ -121,6 +125,7 @@ def issue_sheets(petition: Petition, count: int, issued_to: str, user=None) -> l
         issued_by=user,
         issued_at=timezone.now(),
         notice=petition.current_notice,
+        language=language,
     )
 
 

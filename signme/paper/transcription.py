@@ -15,7 +15,7 @@ from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.geography.lookup import areas_of
 from signme.lib.emails import canonical_email
-from signme.lib.language import ENGLISH, in_language
+from signme.lib.language import in_language
 from signme.lib.names import name_key
 from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
@@ -378,10 +378,9 @@ def _store(sheet, row, data, user, matches, decision) -> Signature:
         Signature.objects.filter(pk=superseded.pk).update(duplicate_of=signature)
     settle(Signature.objects.filter(pk__in=[signature.pk, getattr(superseded, "pk", None)]))
     announce_counted(Signature.objects.filter(pk=signature.pk))
-    # The sheets are printed in English unless asked for in Welsh, and a
-    # sheet does not record which: the wording stored is the English one,
-    # whatever language the person typing it up reads SignMe in.
-    with in_language(ENGLISH):
+    # The wording the signers read: the sheet's language, whatever language
+    # the person typing it up reads SignMe in.
+    with in_language(sheet.language):
         wording = {c: consent_wording(c, petition.organisation.name) for c in CHANNELS}
     Consent.objects.bulk_create(
         Consent(

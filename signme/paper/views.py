@@ -150,7 +150,11 @@ def issue(request, number: int):
                    "counts": compute_counts(petition.pk), "issue_only": True}  # fmt: skip
         return private_no_store(render(request, "paper/home.html", context, status=400))
     sheets = issue_sheets(
-        petition, form.cleaned_data["count"], form.cleaned_data["issued_to"], request.user
+        petition,
+        form.cleaned_data["count"],
+        form.cleaned_data["issued_to"],
+        request.user,
+        language=form.cleaned_data["language"],
     )
     first, last = sheets[0].sequence, sheets[-1].sequence
     messages.success(
@@ -179,10 +183,9 @@ def batch(request, number: int, first: int, last: int):
         return private_no_store(render(request, "paper/batch.html", context))
     sheets = sheets.select_related("notice").order_by("sequence")
     notice = sheets[0].notice or petition.current_notice
-    # Numbered sheets are typed up with English consent wording (a sheet does
-    # not record its language yet), so they are printed in English, whatever
-    # language the organiser reads SignMe in.
-    with in_language(ENGLISH):
+    # In the language they were issued in, whatever language the organiser
+    # reads SignMe in: their rows are typed up with that wording.
+    with in_language(sheets[0].language):
         pdf = render_sheets(petition, [s.serial for s in sheets], notice=notice)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (

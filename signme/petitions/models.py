@@ -378,6 +378,14 @@ class Sheet(models.Model):
         related_name="+",
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
+    # The language it is printed in: its rows' consents are stored in the
+    # words the signers read. Sheets downloaded from the public page are
+    # recorded as English (nothing on a returned page says otherwise yet).
+    language = models.CharField(
+        max_length=5,
+        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
+        default=ENGLISH,
+    )
     # The number of signed rows counted when it came back. It counts at once,
     # until the transcription is complete and the rows count instead.
     tally = models.PositiveSmallIntegerField(null=True, blank=True)

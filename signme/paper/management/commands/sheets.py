@@ -1,4 +1,4 @@
-"""signme sheets <number> --count N --to "…" [--out FILE]"""
+"""signme sheets <number> --count N --to "…" [--out FILE] [--language cy]"""
 
 import sys
 import time
@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.paper.pdf import render_sheets
 from signme.paper.sheets import issue_sheets
 from signme.petitions.models import Petition
@@ -40,8 +41,12 @@ class Command(BaseCommand):
             "--to", required=True, help="Who or where they are for, e.g. 'Holt market stall'"
         )
         parser.add_argument("--out", help="The PDF to write (default: in the current folder)")
+        parser.add_argument(
+            "--language", choices=[ENGLISH, WELSH], default=ENGLISH,
+            help="Print the sheets in English (en, the default) or Welsh (cy)",
+        )  # fmt: skip
 
-    def handle(self, *args, number, count, to, out=None, **options):
+    def handle(self, *args, number, count, to, out=None, language=ENGLISH, **options):
         if not 1 <= count <= 10_000:
             raise CommandError("--count must be between 1 and 10000.")
         if not to.strip():
@@ -55,18 +60,19 @@ class Command(BaseCommand):
             path = Path(out)
             if not path.parent.exists():
                 raise CommandError(f"The folder {path.parent} does not exist.")
-        sheets = issue_sheets(petition, count, to.strip())
+        sheets = issue_sheets(petition, count, to.strip(), language=language)
         if not out:
             path = (
                 Path.cwd()
                 / f"sheets-{number}-{sheets[0].sequence:06d}-{sheets[-1].sequence:06d}.pdf"
             )
-        pdf = render_sheets(
-            petition,
-            [s.serial for s in sheets],
-            notice=sheets[0].notice,
-            progress=progress_bar(len(sheets), self.stderr._out),
-        )
+        with in_language(language):
+            pdf = render_sheets(
+                petition,
+                [s.serial for s in sheets],
+                notice=sheets[0].notice,
+                progress=progress_bar(len(sheets), self.stderr._out),
+            )
         path.write_bytes(pdf)
         self.stderr.write(f"Issued {sheets[0].serial} to {sheets[-1].serial} to {to.strip()}.")
         self.stdout.write(str(path.resolve()))
