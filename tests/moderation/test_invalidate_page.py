@@ -7,17 +7,20 @@ import pytest
 
 from signme.petitions.models import Invalidation, Petition, Signature
 
-from .conftest import START, add, hours, snapshot
+from .conftest import START, add, add_many, hours, snapshot
 
 URL = "/organise/petitions/1500/invalidate"
 
 
 @pytest.fixture
 def bots(petition):
-    return [
-        add(petition, "Donald Duck", email=f"mm{i}@bots.example", ip=f"203.0.113.{i}")
-        for i in range(1, 26)
-    ]
+    return add_many(
+        petition,
+        [
+            dict(name="Donald Duck", email=f"mm{i}@bots.example", ip=f"203.0.113.{i}")
+            for i in range(1, 26)
+        ],
+    )
 
 
 def test_preview_shows_how_many_and_initials_and_changes_nothing(
