@@ -399,12 +399,12 @@ def badge(request, number: int):
     """A count badge for a README, a newsletter or a forum signature."""
     petition = public_petition_for(request, number)
     total = get_counts(petition.pk).total
-    label = f"petition {petition.number}"
+    label = gettext("petition %(number)s") % {"number": petition.number}
     value = ngettext("%(count)s signature", "%(count)s signatures", total) % {
         "count": f"{total:,}"
     }
     if petition.status == Petition.Status.CLOSED:
-        value = f"closed: {value}"
+        value = gettext("closed: %(count)s") % {"count": value}
     label_w = round(text_width(label, 11) + 12)
     value_w = round(text_width(value, 11) + 12)
     context = {

@@ -342,3 +342,26 @@ def test_numbered_sheets_print_in_english_for_an_organiser_reading_in_welsh(
     pdf = org_client.get("/organise/petitions/1500/paper/sheets/1-1/?download=1", **WELSH)
     words = _pdf_text(pdf.content)
     assert "Full name" in words and "Enw llawn" not in words
+
+
+def test_the_widget_and_badge_say_their_language_when_asked_for_welsh(client, welsh_petition):
+    widget = client.get("/petitions/1500/widget?lang=cy").content.decode()
+    assert html_lang_of(widget) == "cy"
+    assert "Achub Canolfannau Plant Norfolk" in widget
+    badge = client.get("/petitions/1500/badge.svg?lang=cy").content.decode()
+    assert 'xml:lang="cy"' in badge and "<title>deiseb 1500: 0 llofnod</title>" in badge
+    welsh_petition.status = "closed"
+    welsh_petition.save()
+    assert (
+        "deiseb 1500: ar gau: 0 llofnod"
+        in client.get("/petitions/1500/badge.svg?lang=cy").content.decode()
+    )
+    # Like every page, in the browser's language too, and English otherwise.
+    assert html_lang_of(client.get("/petitions/1500/widget", **WELSH).content.decode()) == "cy"
+    english = client.get("/petitions/1500/badge.svg").content.decode()
+    assert 'xml:lang="en-GB"' in english
+    assert "<title>petition 1500: closed: 0 signatures</title>" in english
+
+
+def html_lang_of(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
