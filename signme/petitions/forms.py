@@ -57,20 +57,25 @@ def clean_text(value: str, label: str) -> str:
     value = re.sub(r"\s+", " ", value)
     if not value:
         return value
-    named = {"label": gettext(label)}
+    # Messages are worded only when raised: this runs three times a signature.
     if not any(_visible_letter_or_digit(ch) for ch in value):
         raise forms.ValidationError(
             _ASK_AGAIN.get(label)
-            or gettext("%(label)s has no letters or numbers that can be read.") % named
+            or gettext("%(label)s has no letters or numbers that can be read.")
+            % {"label": gettext(label)}
         )
-    unprintable = gettext("%(label)s contains characters that cannot be printed.") % named
-    if _STRAY_JOINER.search(value):
-        raise forms.ValidationError(unprintable)
     rest = _FLAG_TAGS.sub("", value).replace("\u200c", "").replace("\u200d", "")
-    if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest):
-        raise forms.ValidationError(unprintable)
+    if _STRAY_JOINER.search(value) or any(
+        unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest
+    ):
+        raise forms.ValidationError(
+            gettext("%(label)s contains characters that cannot be printed.")
+            % {"label": gettext(label)}
+        )
     if _ANGLE.search(value):
-        raise forms.ValidationError(gettext("%(label)s cannot contain < or >.") % named)
+        raise forms.ValidationError(
+            gettext("%(label)s cannot contain < or >.") % {"label": gettext(label)}
+        )
     return value
 
 
