@@ -1,8 +1,8 @@
 """Load test of the real server: signing and reading, on SQLite and PostgreSQL.
 
-Starts `signme serve` (granian, 2 workers) and `signme worker` on a fresh
-database holding a petition with N verified signatures already, then drives
-the server with wrk:
+Starts `signme serve` (granian, 2 workers) and `signme worker` (sending to
+the SMTP sink of bench/smtp_sink.py) on a fresh database holding a petition
+with N verified signatures already, then drives the server with wrk:
   1. full signing POSTs with unique emails and client addresses;
   2. GETs of the petition page;
   3. GETs of count.json.
@@ -184,7 +184,15 @@ def run(db: str, args) -> dict:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         # The worker runs as in production: it aggregates counts every few
-        # seconds and sends the confirmation emails (to .eml files here).
+        # seconds and sends the confirmation emails, here to the SMTP sink
+        # on loopback (--eml-files: to .eml files, as before issue 14).
+        sink = None
+        if not args.eml_files:
+            sink_port = free_port()
+            sink = subprocess.Popen(
+                [sys.executable, str(HERE / "smtp_sink.py"), str(sink_port), home / "sink.txt"]
+            )
+            env["EMAIL_URL"] = f"smtp://127.0.0.1:{sink_port}"
         worker = subprocess.Popen(
             [sys.executable, "-m", "signme.cli", "worker" if not args.no_worker else "help"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -207,9 +215,10 @@ def run(db: str, args) -> dict:
                         base + path, "read.lua", args.duration, args.connections, env
                     )
         finally:
-            for proc in (server, worker):
-                proc.terminate()
-                proc.wait(timeout=30)
+            for proc in (server, worker, sink):
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait(timeout=30)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(
@@ -285,6 +294,9 @@ def main():
     parser.add_argument("--sign-only", action="store_true", help="skip the read runs")
     parser.add_argument(
         "--baseline", action="store_true", help="also serve bench/baseline.py and compare"
+    )
+    parser.add_argument(
+        "--eml-files", action="store_true", help="the worker writes emails to files, not SMTP"
     )
     parser.add_argument("--pg-db", default="signme_bench", help="the PostgreSQL database made")
     parser.add_argument(

@@ -55,6 +55,10 @@ class Envelope:
     commands: bytes = b""  # MAIL, RCPT and DATA, as pipelining writes them
 
 
+# A message send_in_lanes() has not finished with.
+_UNSENT = object()
+
+
 def dot_stuffed(data: bytes) -> bytes:
     # What smtplib.SMTP.data() does: CRLF line ends, a line starting with "."
     # gets another, so only the final dot ends the message.
@@ -132,7 +136,7 @@ class EmailBackend(smtp.EmailBackend):
         (the server discards an unfinished message) and the others go on.
         Whether a committed message with a lost connection was kept is
         unknowable: the caller knows which it committed."""
-        outcomes: list[BaseException | None] = [None] * len(messages)
+        outcomes: list = [_UNSENT] * len(messages)
         with self._lock:
             if self.connection is None and not self.open():
                 raise smtplib.SMTPServerDisconnected("could not connect to the mail server")
@@ -166,13 +170,16 @@ class EmailBackend(smtp.EmailBackend):
                             outcomes[i] = stopped = CommitDeclined(
                                 "commit() declined: the message was dropped, not sent"
                             )
+            except Exception as e:  # noqa: BLE001 - unforeseen: no dot goes out after it
+                for lane in lanes:
+                    lane._abandon()
+                stopped = e
             except BaseException:
                 for lane in lanes:
                     lane._abandon()
                 raise
-            for i in todo:  # no lane left, or the commit failed
-                outcomes[i] = stopped
-        return outcomes
+        # Not sent: the batch stopped first (no lane left, the commit failed).
+        return [stopped if outcome is _UNSENT else outcome for outcome in outcomes]
 
     def _round(self, lanes, messages, todo, due, outcomes):
         """One round: each lane writes its last message's final dot and its
