@@ -1,16 +1,21 @@
 """Load test of the real server: signing and reading, on SQLite and PostgreSQL.
 
-Starts `signme serve` (granian, 2 workers) and `signme worker` on a fresh
-database holding a petition with N verified signatures already, then drives
-the server with wrk:
+Starts `signme serve` (granian, 2 workers) and `signme worker` (sending to
+the SMTP sink of bench/smtp_sink.py) on a fresh database holding a petition
+with N verified signatures already, then drives the server with wrk:
   1. full signing POSTs with unique emails and client addresses;
   2. GETs of the petition page;
   3. GETs of count.json.
 Prints signatures/s, reads/s, p50/p99 latency and errors, and checks that every
 signature acknowledged with a 303 is in the database.
 
+With --baseline it then serves bench/baseline.py (a bare Django view doing
+one INSERT per POST) the same way, on the same database, drives it with the
+same wrk script, and prints signing as a ratio to it.
+
     .venv/bin/python bench/http_bench.py [--db sqlite,postgres] [--seed 1000000]
-        [--duration 15] [--connections 32]
+        [--duration 15] [--connections 32] [--sign-only] [--baseline]
+        [--pg-db signme_bench]
 """
 
 import argparse
@@ -30,7 +35,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
 COUNT_PATH = "/petitions/1500/count.json"
-PG_BENCH = PG_ADMIN.rsplit("/", 1)[0] + "/signme_bench"
 
 
 def free_port() -> int:
@@ -46,16 +50,16 @@ def signme(env, *args, capture=False):
     subprocess.run(cmd, env=env, check=True)
 
 
-def prepare(db: str, home: Path, seed: int) -> dict:
+def prepare(db: str, home: Path, seed: int, pg_db: str) -> dict:
     env = dict(os.environ, SIGNME_HOME=str(home), SIGNME_TRUSTED_PROXIES="1")
     env.pop("SIGNME_DEMO", None)
     if db == "postgres":
         import psycopg
 
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS signme_bench")
-            conn.execute("CREATE DATABASE signme_bench")
-        env["DATABASE_URL"] = PG_BENCH
+            conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}"')
+            conn.execute(f'CREATE DATABASE "{pg_db}"')
+        env["DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + pg_db
     else:
         env["DATABASE_URL"] = ""
     signme(env, "manage", "migrate", "-v0")
@@ -75,7 +79,7 @@ def seed_signatures(db: str, env: dict, n: int) -> None:
     if db == "postgres":
         import psycopg
 
-        with psycopg.connect(PG_BENCH) as conn:
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
             pid, nid = conn.execute(
                 "SELECT p.id, n.id FROM petitions_petition p JOIN petitions_privacynotice n "
                 "ON n.petition_id = p.id WHERE p.number = 1500"
@@ -165,7 +169,7 @@ def run(db: str, args) -> dict:
     print(f"== {db}")
     home = Path(tempfile.mkdtemp(prefix=f"signme-bench-{db}-"))
     try:
-        env = prepare(db, home, args.seed)
+        env = prepare(db, home, args.seed, args.pg_db)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         env["SIGNME_BASE_URL"] = base
@@ -180,7 +184,15 @@ def run(db: str, args) -> dict:
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         # The worker runs as in production: it aggregates counts every few
-        # seconds and sends the confirmation emails (to .eml files here).
+        # seconds and sends the confirmation emails, here to the SMTP sink
+        # on loopback (--eml-files: to .eml files, as before issue 14).
+        sink = None
+        if not args.eml_files:
+            sink_port = free_port()
+            sink = subprocess.Popen(
+                [sys.executable, str(HERE / "smtp_sink.py"), str(sink_port), home / "sink.txt"]
+            )
+            env["EMAIL_URL"] = f"smtp://127.0.0.1:{sink_port}"
         worker = subprocess.Popen(
             [sys.executable, "-m", "signme.cli", "worker" if not args.no_worker else "help"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -194,15 +206,19 @@ def run(db: str, args) -> dict:
             # Every 303 is a committed intake row; the worker stores them.
             sign["stored"], sign["drained"] = drain(env, prefix, 0 if args.no_worker else 120)
             reads = {}
+            if args.baseline:
+                baseline = serve_baseline(env, home, args)
+                reads["baseline"] = baseline
             if not args.sign_only:
                 for name, path in [("page", "/petitions/1500/"), ("count.json", COUNT_PATH)]:
                     reads[name] = wrk(
                         base + path, "read.lua", args.duration, args.connections, env
                     )
         finally:
-            for proc in (server, worker):
-                proc.terminate()
-                proc.wait(timeout=30)
+            for proc in (server, worker, sink):
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait(timeout=30)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print(
@@ -211,12 +227,60 @@ def run(db: str, args) -> dict:
         f"stored {sign['stored']:,} {'OK' if sign['stored'] >= sign['ok'] else 'MISSING'} "
         f"(the worker finished storing {sign['drained']:.1f} s after the load ended)"
     )
+    if "baseline" in reads:
+        b = reads.pop("baseline")
+        print(
+            f"  baseline:   {b['rps']:8.0f} INSERTs/s     p50 {b['p50']:6.1f} ms  "
+            f"p99 {b['p99']:6.1f} ms  303s {b['ok']:,}  errors {b['errors']}  "
+            f"stored {b['stored']:,} {'OK' if b['stored'] >= b['ok'] else 'MISSING'}"
+        )
+        print(f"  signing / baseline: {sign['rps'] / b['rps']:.2f}")
+        sign["baseline"] = b
     for name, r in reads.items():
         print(
             f"  {name:11} {r['rps']:8.0f} reads/s       p50 {r['p50']:6.1f} ms  "
             f"p99 {r['p99']:6.1f} ms  errors {r['errors']} {r['socket_errors']}"
         )
     return {"sign": sign, **reads}
+
+
+def serve_baseline(env: dict, home: Path, args) -> dict:
+    """bench/baseline.py served as `signme serve` serves SignMe (the SignMe
+    server is still up, idle: each side has the machine as the other had it)."""
+    port = free_port()
+    benv = dict(env, PYTHONPATH=str(ROOT), BASELINE_SQLITE=str(home / "signme.sqlite3"))
+    code = "import bench.baseline as b; b.create_table()"
+    subprocess.run([sys.executable, "-c", code], env=benv, check=True, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(args.workers), "--blocking-threads",
+         str(args.threads), "--no-ws", "bench.baseline:application"],
+        env=benv, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        wenv = dict(env, SIGNME_FORM_TOKEN="-", SIGNME_BENCH_PREFIX="baseline")
+        result = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
+                     args.connections, wenv)  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    code = (
+        "import bench.baseline; from django.db import connection; c = connection.cursor();"
+        "c.execute('SELECT count(*) FROM baseline_row'); print(c.fetchone()[0])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=benv, cwd=ROOT, capture_output=True, text=True
+    )
+    result["stored"] = int(out.stdout.split()[-1])
+    return result
 
 
 def main():
@@ -228,6 +292,13 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--sign-only", action="store_true", help="skip the read runs")
+    parser.add_argument(
+        "--baseline", action="store_true", help="also serve bench/baseline.py and compare"
+    )
+    parser.add_argument(
+        "--eml-files", action="store_true", help="the worker writes emails to files, not SMTP"
+    )
+    parser.add_argument("--pg-db", default="signme_bench", help="the PostgreSQL database made")
     parser.add_argument(
         "--no-worker", action="store_true", help="measure the web server alone, no worker"
     )

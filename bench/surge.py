@@ -67,6 +67,9 @@ http {{
     fastcgi_temp_path {home}/nginx-tmp/fastcgi;
     uwsgi_temp_path {home}/nginx-tmp/uwsgi;
     scgi_temp_path {home}/nginx-tmp/scgi;
+    # The cache of public pages, as deploy/nginx/signme.conf has it.
+    proxy_cache_path {home}/nginx-cache levels=1:2 keys_zone=signme_pages:10m
+                     max_size=512m inactive=10m use_temp_path=off;
     upstream signme {{
         least_conn;
 {servers}
@@ -81,6 +84,15 @@ http {{
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_cache signme_pages;
+            proxy_cache_key $scheme$host$request_uri;
+            proxy_cache_bypass $cookie_sessionid $http_authorization;
+            proxy_no_cache $cookie_sessionid $http_authorization;
+            proxy_cache_lock on;
+            proxy_cache_lock_timeout 5s;
+            proxy_cache_background_update on;
+            proxy_cache_use_stale updating error timeout http_500 http_502 http_503 http_504;
+            add_header X-Cache-Status $upstream_cache_status always;
         }}
     }}
 }}
@@ -173,6 +185,38 @@ def wrk_step(url: str, step: int, seconds: int, rate: float, env: dict) -> dict:
     }
 
 
+def wrk_reads(url: str, seconds: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s",
+         str(HERE / "read.lua"), url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    lat = re.search(r"LATENCY p50=([\d.]+) p99=([\d.]+)", out)
+    cached = re.search(r"CACHE hits=(\d+) of=(\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": float(lat.group(1)),
+        "p99": float(lat.group(2)),
+        "errors": int(re.search(r"STATUS non200=(\d+)", out).group(1)),
+        "hits": int(cached.group(1)) / max(int(cached.group(2)), 1),
+    }
+
+
+def measure_reads(base: str, server: str, seconds: int) -> None:
+    """The petition page and count.json through nginx's cache, and from one
+    app server directly (no cache in between), with wrk."""
+    print(f"Reads, {seconds} s each, wrk -t2 -c{CONNECTIONS}:")
+    for name, path in (("page", "/petitions/1500/"), ("count.json", "/petitions/1500/count.json")):
+        for where, url in (("nginx cache", base), ("one app server", server)):
+            r = wrk_reads(url + path, seconds)
+            print(
+                f"  {name:10} via {where:14} {r['rps']:8.0f}/s  p50 {r['p50']:6.2f} ms  "
+                f"p99 {r['p99']:6.2f} ms  errors {r['errors']}  "
+                f"from the cache {r['hits']:.1%}",
+                flush=True,
+            )
+
+
 def db_query(url: str, sql: str, params=()) -> list[tuple]:
     import psycopg
 
@@ -196,6 +240,11 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--pg-db", default="signme_surge")
     parser.add_argument("--keep", action="store_true", help="keep the database and directory")
+    parser.add_argument(
+        "--reads", type=int, default=0, metavar="SECONDS",
+        help="first measure page and count.json reads through nginx's cache and without it",
+    )  # fmt: skip
+    parser.add_argument("--reads-only", action="store_true", help="no surge after the reads")
     args = parser.parse_args()
     for tool, path in (("wrk", shutil.which("wrk")), ("nginx", NGINX), ("redis-server", REDIS)):
         if not path or not Path(path).exists():
@@ -256,6 +305,10 @@ def main() -> int:
             wait_up(f"http://127.0.0.1:{port}/petitions/1500/count.json")
         wait_up(f"{base}/petitions/1500/count.json")
 
+        if args.reads:
+            measure_reads(base, f"http://127.0.0.1:{server_ports[0]}", args.reads)
+        if args.reads_only:
+            return 0
         prefix = f"surge{int(time.time())}"
         wenv = dict(env, SIGNME_FORM_TOKEN=token, SIGNME_BENCH_PREFIX=prefix)
         total = args.minutes * 60

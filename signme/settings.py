@@ -294,6 +294,9 @@ CONFIRM_TOKEN_MAX_AGE = 60 * 60 * 24 * 30
 # Organisers' updates: emails per second per worker (0: as fast as the mail
 # server takes them). Confirmations and rights links are never held back.
 EMAIL_RATE = float(env("SIGNME_EMAIL_RATE", "50") or 0)
+# SMTP connections each worker keeps open: a batch's confirmations go out
+# over all of them at once, one commit a round for all (mailing/smtp.py).
+EMAIL_CONNECTIONS = max(env_int("SIGNME_EMAIL_CONNECTIONS", 8), 1)
 # Seconds before a worker's claim on an email lapses and another may send it.
 EMAIL_CLAIM_TIMEOUT = env_int("SIGNME_EMAIL_CLAIM_TIMEOUT", 120)
 # Key for the suppression list's hashes. Defaults to SECRET_KEY; set it before

@@ -10,14 +10,19 @@ between a finished commit and writing three bytes.
 smtplib's sendmail() writes the dot straight after the body, so
 send_committed() speaks MAIL, RCPT and DATA itself.
 
-send_pipelined() keeps that promise for a batch over one connection, where
-the server offers PIPELINING (RFC 2920): one message's final dot goes out in
-the same write as the next message's MAIL, RCPT and DATA, so a message costs
-one round trip instead of four. smtplib has no pipelining (each command waits
-for its reply), hence the few lines that write commands themselves. (How
-durable the outbox's commit is on PostgreSQL: outbox._MarkSent.)
+send_in_lanes() keeps that promise for a batch, where the server offers
+PIPELINING (RFC 2920), over several connections at once ("lanes"): each
+lane's final dot goes out in the same write as its next MAIL, RCPT and DATA,
+and one commit covers the message of every lane, so a round of N messages
+costs one round trip to the mail server (the lanes' replies come in
+together) and one commit, instead of N of each. One connection cannot do
+that: SMTP has one message open at a time, and its commit must come between
+its body and its dot. smtplib has no pipelining (each command waits for its
+reply), hence the few lines that write commands themselves. (How durable the
+outbox's commit is on PostgreSQL: outbox._MarkSent.)
 """
 
+import collections
 import re
 import smtplib
 import socket
@@ -38,21 +43,9 @@ class CommitDeclined(Exception):
     dot, so the server keeps nothing."""
 
 
-class BatchStopped(Exception):
-    """A pipelined batch stopped part-way: the connection was lost, or a
-    commit declined or failed (`cause`). `outcomes` holds the messages
-    finished before it, in order; `uncertain` says whether the next one's
-    final dot had gone out (its commit ran; whether the server kept it is
-    unknowable). The messages after those were not sent."""
-
-    def __init__(self, outcomes: list, uncertain: bool, cause: BaseException):
-        super().__init__(f"batch stopped after {len(outcomes)} messages: {cause!r}")
-        self.outcomes, self.uncertain, self.cause = outcomes, uncertain, cause
-
-
 @dataclass
 class Envelope:
-    """A message as SMTP sends it. send_committed() and send_pipelined() take
+    """A message as SMTP sends it. send_committed() and send_in_lanes() take
     one in place of an EmailMessage when the caller has built the bytes
     itself (see prepared.py)."""
 
@@ -60,6 +53,10 @@ class Envelope:
     recipients: list[str]
     body: bytes  # dot-stuffed, CRLF line ends, without the final dot
     commands: bytes = b""  # MAIL, RCPT and DATA, as pipelining writes them
+
+
+# A message send_in_lanes() has not finished with.
+_UNSENT = object()
 
 
 def dot_stuffed(data: bytes) -> bytes:
@@ -72,7 +69,12 @@ def dot_stuffed(data: bytes) -> bytes:
 
 class EmailBackend(smtp.EmailBackend):
     """Django's SMTP backend (send_messages() is unchanged) with
-    send_committed() for the outbox."""
+    send_committed() and send_in_lanes() for the outbox."""
+
+    def __init__(self, *args, lanes: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lanes = settings.EMAIL_CONNECTIONS if lanes is None else lanes
+        self._siblings: list[EmailBackend] = []
 
     def open(self):
         opened = super().open()
@@ -116,52 +118,162 @@ class EmailBackend(smtp.EmailBackend):
                 self._abandon()
                 raise
 
-    def send_pipelined(
-        self, messages: list[tuple[EmailMessage | Envelope, Callable[[], bool]]]
-    ) -> list[Exception | None]:
-        """send_committed() for each message in turn over one connection,
-        pipelined where the server offers it. Returns, for each message, None
-        if the server kept it or the error that refused it (as send_committed
-        raises it; for a refusal at the final dot the commit has run and the
-        caller undoes it). A lost connection, or a commit that declines or
-        fails, stops the batch: BatchStopped."""
-        outcomes: list[Exception | None] = []
+    def send_in_lanes(
+        self, messages: list[EmailMessage | Envelope], commit_many: Callable[[list[int]], set[int]]
+    ) -> list[BaseException | None]:
+        """Send each message once over this backend's connections ("lanes"),
+        pipelined, each committed before its final dot. Returns, for each
+        message, None if the server kept it, or what stopped it: a refusal,
+        a lost connection, CommitDeclined, or the error of a failed commit
+        (also given to the messages the batch never reached).
+
+        commit_many(indices) commits the messages whose bodies are out and
+        returns those it committed; one call a round for all the lanes, so a
+        round of N lanes costs one commit instead of N. Each lane is one
+        SMTP transaction at a time; a lane's final dot goes out with its
+        next envelope, straight after the round's commit. A lane whose
+        connection is lost, or whose message's commit declined, is closed
+        (the server discards an unfinished message) and the others go on.
+        Whether a committed message with a lost connection was kept is
+        unknowable: the caller knows which it committed."""
+        outcomes: list = [_UNSENT] * len(messages)
         with self._lock:
             if self.connection is None and not self.open():
                 raise smtplib.SMTPServerDisconnected("could not connect to the mail server")
             self.connection.ehlo_or_helo_if_needed()
             if not self.connection.has_extn("pipelining"):
-                return self._send_one_by_one(messages)
-            # The last message's final dot, sent with the next envelope and
-            # answered before the next reply.
-            self._dot_pending = False
+                return self._send_one_by_one(messages, commit_many)
+            lanes = [self, *self._open_siblings()]
+            todo = collections.deque(range(len(messages)))
+            due: dict[EmailBackend, int] = {}  # committed, its final dot not yet out
+            stopped: BaseException | None = None
             try:
-                for message, commit in messages:
-                    try:
-                        envelope = envelope_of(message)
-                    except Exception as e:  # noqa: BLE001 - refused like a bad address
-                        outcomes.append(e)
+                while lanes and (todo or due):
+                    lanes, to_commit, lost = self._round(lanes, messages, todo, due, outcomes)
+                    stopped = lost or stopped
+                    if not to_commit:
                         continue
-                    self._pipeline(envelope, commit, outcomes)
-                if self._dot_pending:
-                    self.connection.send(b".\r\n")
-                    outcomes.append(self._final_dot_reply())
-            except Exception as e:  # a lost connection, a declined or failed commit
-                self._abandon()
-                raise BatchStopped(outcomes, self._dot_pending, e) from e
+                    try:
+                        committed = commit_many([i for _, i in to_commit])
+                    except Exception as e:  # the database went away: stop here
+                        for lane, i in to_commit:
+                            lane._abandon()
+                            outcomes[i] = e
+                        stopped = e
+                        break
+                    for lane, i in to_commit:
+                        if i in committed:
+                            due[lane] = i
+                        else:
+                            lane._abandon()
+                            lanes.remove(lane)
+                            outcomes[i] = stopped = CommitDeclined(
+                                "commit() declined: the message was dropped, not sent"
+                            )
+            except Exception as e:  # noqa: BLE001 - unforeseen: no dot goes out after it
+                for lane in lanes:
+                    lane._abandon()
+                stopped = e
             except BaseException:
-                self._abandon()
+                for lane in lanes:
+                    lane._abandon()
                 raise
-        return outcomes
+        # Not sent: the batch stopped first (no lane left, the commit failed).
+        return [stopped if outcome is _UNSENT else outcome for outcome in outcomes]
 
-    def _pipeline(self, envelope: Envelope, commit, outcomes: list) -> None:
-        """Send one message, the previous one's final dot ahead of its
-        envelope; once its body is out and committed, its own dot is pending."""
+    def _round(self, lanes, messages, todo, due, outcomes):
+        """One round: each lane writes its last message's final dot and its
+        next envelope, then reads the replies and writes the body. Returns
+        the lanes still open, the (lane, index) pairs to commit, and the
+        last connection error, if any."""
+        started, failed = {}, {}
+        lost = None
+        for lane in lanes:
+            i = envelope = None
+            while todo and envelope is None:
+                i = todo.popleft()
+                try:
+                    envelope = envelope_of(messages[i])
+                except Exception as e:  # noqa: BLE001 - refused like a bad address
+                    outcomes[i], i = e, None
+            data = (b".\r\n" if lane in due else b"") + (envelope.commands if envelope else b"")
+            if not data:
+                continue
+            started[lane] = (i, envelope)
+            try:
+                lane.connection.send(data)
+            except OSError as e:  # the connection is gone
+                failed[lane] = e
+        to_commit, open_lanes = [], []
+        for lane in lanes:
+            if lane not in started:
+                open_lanes.append(lane)
+                continue
+            i, envelope = started[lane]
+            try:
+                if lane in failed:
+                    raise failed[lane]
+                if lane in due:
+                    outcomes[due[lane]] = lane._final_dot_reply()
+                    del due[lane]
+                if envelope is not None:
+                    error = lane._envelope_replies(envelope)
+                    if error is None:
+                        lane.connection.send(envelope.body)
+                        to_commit.append((lane, i))
+                    else:
+                        outcomes[i] = error
+            except (*_CONNECTION_LOST, OSError) as e:
+                lost = e
+                lane._abandon()
+                if lane in due:
+                    outcomes[due.pop(lane)] = e
+                if envelope is not None and (lane, i) not in to_commit:
+                    outcomes[i] = e
+                continue
+            open_lanes.append(lane)
+        return open_lanes, to_commit, lost
+
+    def _open_siblings(self) -> list["EmailBackend"]:
+        """The lanes besides this connection, opened or checked; one that
+        cannot be opened is left out of this batch."""
+        if len(self._siblings) != max(self.lanes - 1, 0):
+            self._siblings = [self._sibling() for _ in range(max(self.lanes - 1, 0))]
+        opened = []
+        for lane in self._siblings:
+            try:
+                lane.ensure_open()
+                lane.connection.ehlo_or_helo_if_needed()
+            except (smtplib.SMTPException, OSError):
+                lane._abandon()
+                continue
+            opened.append(lane)
+        return opened
+
+    def _sibling(self) -> "EmailBackend":
+        return type(self)(
+            host=self.host,
+            port=self.port,
+            username=self.username,
+            password=self.password,
+            use_tls=self.use_tls,
+            use_ssl=self.use_ssl,
+            timeout=self.timeout,
+            ssl_keyfile=self.ssl_keyfile,
+            ssl_certfile=self.ssl_certfile,
+            lanes=1,
+        )
+
+    def close(self):
+        for lane in self._siblings:
+            lane.close()
+        super().close()
+
+    def _envelope_replies(self, envelope: Envelope) -> Exception | None:
+        """Read the replies to a pipelined MAIL, RCPT and DATA. None if the
+        body may follow; else the refusal, with the connection made ready
+        for the next message."""
         conn = self.connection
-        conn.send((b".\r\n" if self._dot_pending else b"") + envelope.commands)
-        if self._dot_pending:
-            outcomes.append(self._final_dot_reply())
-            self._dot_pending = False
         mail = conn.getreply()
         rcpts = [conn.getreply() for _ in envelope.recipients]
         data = conn.getreply()
@@ -178,19 +290,15 @@ class EmailBackend(smtp.EmailBackend):
             error = smtplib.SMTPRecipientsRefused(refused)
         elif data[0] != 354:
             error = smtplib.SMTPDataError(*data)
-        if error is not None:
-            if data[0] == 354:  # a server that let DATA through anyway: end it empty
-                conn.send(b".\r\n")
-                conn.getreply()
-            self._reset(mail[0])
-            if self.connection is None:
-                raise smtplib.SMTPServerDisconnected("the server hung up on a refusal")
-            outcomes.append(error)
-            return
-        conn.send(envelope.body)
-        if not commit():
-            raise CommitDeclined("commit() declined: the message was dropped, not sent")
-        self._dot_pending = True
+        if error is None:
+            return None
+        if data[0] == 354:  # a server that let DATA through anyway: end it empty
+            conn.send(b".\r\n")
+            conn.getreply()
+        self._reset(mail[0])
+        if self.connection is None:
+            raise smtplib.SMTPServerDisconnected("the server hung up on a refusal")
+        return error
 
     def _final_dot_reply(self) -> Exception | None:
         code, reply = self.connection.getreply()
@@ -198,22 +306,25 @@ class EmailBackend(smtp.EmailBackend):
             raise smtplib.SMTPServerDisconnected("the server is closing the connection")
         return None if code == 250 else smtplib.SMTPDataError(code, reply)
 
-    def _send_one_by_one(self, messages) -> list[Exception | None]:
-        outcomes: list[Exception | None] = []
-        for message, commit in messages:
+    def _send_one_by_one(self, messages, commit_many) -> list[BaseException | None]:
+        """send_in_lanes() on one connection, for a server without PIPELINING."""
+        outcomes: list[BaseException | None] = [None] * len(messages)
+        for n, message in enumerate(messages):
             try:
-                self.send_committed(message, commit)
-                outcomes.append(None)
-            except (*_CONNECTION_LOST, CommitDeclined) as e:
-                raise BatchStopped(outcomes, False, e) from e
+                self.send_committed(message, lambda n=n: n in commit_many([n]))
             except smtplib.SMTPDataError as e:
-                outcomes.append(e)
+                outcomes[n] = e
+            except (*_CONNECTION_LOST, CommitDeclined) as e:
+                outcomes[n:] = [e] * (len(messages) - n)
+                break
             except (smtplib.SMTPException, ValueError, UnicodeError) as e:
+                outcomes[n] = e
                 if self.connection is None:  # the server hung up on the refusal
-                    raise BatchStopped(outcomes, False, e) from e
-                outcomes.append(e)
+                    outcomes[n:] = [e] * (len(messages) - n)
+                    break
             except Exception as e:  # the commit failed
-                raise BatchStopped(outcomes, False, e) from e
+                outcomes[n:] = [e] * (len(messages) - n)
+                break
         return outcomes
 
     def _envelope(self, sender: str, recipients: list[str]):

@@ -1,3 +1,4 @@
+import copy
 import re
 import unicodedata
 
@@ -14,7 +15,7 @@ from signme.lib.phones import looks_like_phone
 from signme.lib.postcodes import InvalidPostcode, normalise_postcode
 
 from .consent import CHANNELS, consent_wording
-from .models import Channel
+from .models import Channel, Petition
 
 _ANGLE = re.compile(r"[<>]")
 
@@ -56,20 +57,25 @@ def clean_text(value: str, label: str) -> str:
     value = re.sub(r"\s+", " ", value)
     if not value:
         return value
-    named = {"label": gettext(label)}
+    # Messages are worded only when raised: this runs three times a signature.
     if not any(_visible_letter_or_digit(ch) for ch in value):
         raise forms.ValidationError(
             _ASK_AGAIN.get(label)
-            or gettext("%(label)s has no letters or numbers that can be read.") % named
+            or gettext("%(label)s has no letters or numbers that can be read.")
+            % {"label": gettext(label)}
         )
-    unprintable = gettext("%(label)s contains characters that cannot be printed.") % named
-    if _STRAY_JOINER.search(value):
-        raise forms.ValidationError(unprintable)
     rest = _FLAG_TAGS.sub("", value).replace("\u200c", "").replace("\u200d", "")
-    if any(unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest):
-        raise forms.ValidationError(unprintable)
+    if _STRAY_JOINER.search(value) or any(
+        unicodedata.category(ch) in _UNPRINTABLE or ch in _BLANK_LOOKING for ch in rest
+    ):
+        raise forms.ValidationError(
+            gettext("%(label)s contains characters that cannot be printed.")
+            % {"label": gettext(label)}
+        )
     if _ANGLE.search(value):
-        raise forms.ValidationError(gettext("%(label)s cannot contain < or >.") % named)
+        raise forms.ValidationError(
+            gettext("%(label)s cannot contain < or >.") % {"label": gettext(label)}
+        )
     return value
 
 
@@ -91,7 +97,138 @@ def what_to_select(question: str) -> str:
     return f"Select yes if you {rest}, or no if you {verb} not"
 
 
-class SignForm(forms.Form):
+class _SigningRules:
+    """The signing form's own checks, field by field and together: shared
+    by SignForm, which renders them, and SigningCheck, which runs them on
+    the happy path without building a form."""
+
+    petition: Petition
+
+    def _sign_anyway(self) -> str:
+        return gettext(
+            "Sign anyway, knowing my signature is recorded but not counted for %(target)s"
+        ) % {"target": self.petition.target.name}
+
+    def clean_name(self):
+        return clean_text(self.cleaned_data["name"], YOUR_NAME)
+
+    def clean_address(self):
+        return clean_text(self.cleaned_data["address"], YOUR_ADDRESS)
+
+    def clean_email(self):
+        value = self.cleaned_data["email"].strip()
+        try:
+            validate_email(value)
+            # Django lets a@localhost through, and any domain its pattern
+            # allows; mail must reach it from the internet.
+            check_deliverable(value)
+        except (forms.ValidationError, UndeliverableEmail):
+            raise forms.ValidationError(
+                gettext("Enter an email address in the correct format, like name@example.com")
+            ) from None
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"]
+        if not value.strip():
+            return ""
+        try:
+            postcode = normalise_postcode(value)
+        except InvalidPostcode:
+            raise forms.ValidationError(
+                gettext("Enter a real UK postcode, like NR1 2DH")
+            ) from None
+        return postcode
+
+    def clean_phone(self):
+        value = clean_text(self.cleaned_data["phone"], YOUR_PHONE)
+        if value and not looks_like_phone(value):
+            raise forms.ValidationError(gettext("Enter a phone number, like 01603 222222"))
+        return value
+
+    def _clean_together(self, data: dict) -> dict:
+        wants_calls = data.get(f"consent_{Channel.SMS}") or data.get(f"consent_{Channel.PHONE}")
+        if wants_calls and not data.get("phone") and "phone" not in self.errors:
+            self.add_error(
+                "phone", gettext("Enter a phone number, or untick text messages and phone calls")
+            )
+        if data.get("eligible") == "no" and "eligible" not in self.errors:
+            self._answered_no(data)
+        wants_post = data.get(f"consent_{Channel.POST}")
+        if wants_post and not data.get("address") and "address" not in self.errors:
+            self.add_error("address", gettext("Enter your address, or untick post"))
+        if data.get("email"):
+            data["email_canonical"] = canonical_email(data["email"])
+        if "postcode" not in self.errors and self.area_codes:
+            # The scheme asks where signers live: look the postcode up now, to
+            # tell them before they sign. Signing stores these areas; without
+            # such a scheme the worker looks up a whole batch's in one query.
+            data["areas"] = areas_of(data.get("postcode", ""))
+            self._check_area(data)
+        return data
+
+    area_codes: list[str] = []
+    needs_outside_area_ok = False
+
+    def area_names(self) -> str:
+        named = dict(Area.objects.filter(code__in=self.area_codes).values_list("code", "name"))
+        names = [named.get(code) or code for code in self.area_codes]
+        if len(names) == 1:
+            return names[0]
+        return gettext("%(first)s or %(last)s") % {
+            "first": ", ".join(names[:-1]),
+            "last": names[-1],
+        }
+
+    def _check_area(self, data):
+        """A postcode outside the scheme's areas is pointed out before signing
+        (validity.py decides that it does not count): the signer may say they
+        work or study there, or sign anyway."""
+        areas = data["areas"]
+        if areas.get("postcode_found") not in (FOUND, TERMINATED):
+            return  # no postcode, or one the directory does not hold: not evidence
+        if set(self.area_codes) & {v for k, v in areas.items() if k.startswith("area_")}:
+            return
+        if data.get("works_or_studies_in_area") or data.get("outside_area_ok"):
+            return
+        self.needs_outside_area_ok = True
+        target = self.petition.target
+        self.add_error(
+            "postcode",
+            gettext(
+                "%(postcode)s is not in %(areas)s. Only people who live, work or study there "
+                "count for %(target)s. Tick the box below if you work or study there, or sign "
+                "anyway and your signature is recorded but not counted"
+            )
+            % {"postcode": data["postcode"], "areas": self.area_names(), "target": target.name},
+        )
+
+    def _answered_no(self, data):
+        """Someone who answers no is told before signing that it will not count
+        for the target, and signs only if they still want to (or, where the
+        scheme says so, cannot sign at all)."""
+        target = self.petition.target
+        if target.refuse_ineligible:
+            self.add_error(
+                "eligible",
+                gettext("Only people who can answer yes can sign this petition to %(target)s")
+                % {"target": target.name},
+            )
+        elif not data.get("not_counted_ok"):
+            self.needs_not_counted_ok = True
+            self.add_error(
+                "eligible",
+                gettext(
+                    "If you answer no, your signature is recorded but not counted for "
+                    "%(target)s. Change your answer, or tick the box below to sign anyway"
+                )
+                % {"target": target.name},
+            )
+
+    needs_not_counted_ok = False
+
+
+class SignForm(_SigningRules, forms.Form):
     """The online signing form. Which fields it asks for follows the target's
     scheme; the consent boxes are always there and always start unticked."""
 
@@ -201,129 +338,80 @@ class SignForm(forms.Form):
         self.fields["phone"].widget.input_type = "tel"
         self.fields["postcode"].widget.attrs.update(autocapitalize="characters", size="10")
 
-    def _sign_anyway(self) -> str:
-        return gettext(
-            "Sign anyway, knowing my signature is recorded but not counted for %(target)s"
-        ) % {"target": self.petition.target.name}
-
     def consent_fields(self):
         return [self[f"consent_{c}"] for c in CHANNELS]
 
-    def clean_name(self):
-        return clean_text(self.cleaned_data["name"], YOUR_NAME)
-
-    def clean_address(self):
-        return clean_text(self.cleaned_data["address"], YOUR_ADDRESS)
-
-    def clean_email(self):
-        value = self.cleaned_data["email"].strip()
-        try:
-            validate_email(value)
-            # Django lets a@localhost through, and any domain its pattern
-            # allows; mail must reach it from the internet.
-            check_deliverable(value)
-        except (forms.ValidationError, UndeliverableEmail):
-            raise forms.ValidationError(
-                gettext("Enter an email address in the correct format, like name@example.com")
-            ) from None
-        return value
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"]
-        if not value.strip():
-            return ""
-        try:
-            postcode = normalise_postcode(value)
-        except InvalidPostcode:
-            raise forms.ValidationError(
-                gettext("Enter a real UK postcode, like NR1 2DH")
-            ) from None
-        return postcode
-
-    def clean_phone(self):
-        value = clean_text(self.cleaned_data["phone"], YOUR_PHONE)
-        if value and not looks_like_phone(value):
-            raise forms.ValidationError(gettext("Enter a phone number, like 01603 222222"))
-        return value
-
     def clean(self):
-        data = super().clean()
-        wants_calls = data.get(f"consent_{Channel.SMS}") or data.get(f"consent_{Channel.PHONE}")
-        if wants_calls and not data.get("phone") and "phone" not in self.errors:
-            self.add_error(
-                "phone", gettext("Enter a phone number, or untick text messages and phone calls")
-            )
-        if data.get("eligible") == "no" and "eligible" not in self.errors:
-            self._answered_no(data)
-        wants_post = data.get(f"consent_{Channel.POST}")
-        if wants_post and not data.get("address") and "address" not in self.errors:
-            self.add_error("address", gettext("Enter your address, or untick post"))
-        if data.get("email"):
-            data["email_canonical"] = canonical_email(data["email"])
-        if "postcode" not in self.errors and self.area_codes:
-            # The scheme asks where signers live: look the postcode up now, to
-            # tell them before they sign. Signing stores these areas; without
-            # such a scheme the worker looks up a whole batch's in one query.
-            data["areas"] = areas_of(data.get("postcode", ""))
-            self._check_area(data)
-        return data
+        return self._clean_together(super().clean())
 
-    area_codes: list[str] = []
-    needs_outside_area_ok = False
 
-    def area_names(self) -> str:
-        named = dict(Area.objects.filter(code__in=self.area_codes).values_list("code", "name"))
-        names = [named.get(code) or code for code in self.area_codes]
-        if len(names) == 1:
-            return names[0]
-        return gettext("%(first)s or %(last)s") % {
-            "first": ", ".join(names[:-1]),
-            "last": names[-1],
-        }
+# The fields SigningCheck cleans as the form's own would: the class's, never
+# changed; the address and postcode also optional, for schemes that do not
+# require them; one consent box for the four.
+_FIELDS = SignForm.base_fields
+_OPTIONAL = {name: copy.deepcopy(_FIELDS[name]) for name in ("address", "postcode")}
+for _field in _OPTIONAL.values():
+    _field.required = False
+_CONSENT = forms.BooleanField(required=False)
 
-    def _check_area(self, data):
-        """A postcode outside the scheme's areas is pointed out before signing
-        (validity.py decides that it does not count): the signer may say they
-        work or study there, or sign anyway."""
-        areas = data["areas"]
-        if areas.get("postcode_found") not in (FOUND, TERMINATED):
-            return  # no postcode, or one the directory does not hold: not evidence
-        if set(self.area_codes) & {v for k, v in areas.items() if k.startswith("area_")}:
-            return
-        if data.get("works_or_studies_in_area") or data.get("outside_area_ok"):
-            return
-        self.needs_outside_area_ok = True
-        target = self.petition.target
-        self.add_error(
+
+class SigningCheck(_SigningRules):
+    """SignForm's verdict on a signing POST without building the form: the
+    same fields (Django's own, as the form declares them), the same clean_*
+    methods and the same checks together, so the same rules and messages.
+    Building the form (copying its fields, wording its labels and consent
+    boxes) was most of what a signature cost the server; the form is built
+    only when something is wrong, to show what. Tested against the form
+    case by case (tests/petitions/test_signing_check.py)."""
+
+    def __init__(self, data, *, petition: Petition):
+        self.data, self.petition = data, petition
+        target = petition.target
+        self.area_codes = target.eligible_area_codes if target.eligible_areas else []
+        self.errors: dict[str, list[str]] = {}
+        self.cleaned_data: dict = {}
+        for name, field in self._fields(target):
+            try:
+                value = field.widget.value_from_datadict(data, {}, name)
+                if name == "eligible" and field.to_python(value) == "":
+                    # The form words this after the scheme's question.
+                    raise forms.ValidationError(what_to_select(target.eligibility_question))
+                self.cleaned_data[name] = field.clean(value)
+                if clean := getattr(self, f"clean_{name}", None):
+                    self.cleaned_data[name] = clean()
+            except forms.ValidationError as e:
+                self.add_error(name, e)
+        self.cleaned_data = self._clean_together(self.cleaned_data)
+
+    @staticmethod
+    def _fields(target):
+        """(name, field) in the form's order, as SignForm.__init__ arranges them."""
+        yield "name", _FIELDS["name"]
+        yield "email", _FIELDS["email"]
+        yield "address", _FIELDS["address"] if target.requires_address else _OPTIONAL["address"]
+        yield (
             "postcode",
-            gettext(
-                "%(postcode)s is not in %(areas)s. Only people who live, work or study there "
-                "count for %(target)s. Tick the box below if you work or study there, or sign "
-                "anyway and your signature is recorded but not counted"
-            )
-            % {"postcode": data["postcode"], "areas": self.area_names(), "target": target.name},
+            (_FIELDS["postcode"] if target.requires_postcode else _OPTIONAL["postcode"]),
         )
+        if target.eligibility_question:
+            yield "eligible", _FIELDS["eligible"]
+        yield "phone", _FIELDS["phone"]
+        if target.eligibility_question:
+            yield "not_counted_ok", _FIELDS["not_counted_ok"]
+        if target.eligible_areas:
+            yield "works_or_studies_in_area", _FIELDS["works_or_studies_in_area"]
+            yield "outside_area_ok", _FIELDS["outside_area_ok"]
+        for name in ("sheet", "form_token", "website"):
+            yield name, _FIELDS[name]
+        for channel in CHANNELS:
+            yield f"consent_{channel}", _CONSENT
 
-    def _answered_no(self, data):
-        """Someone who answers no is told before signing that it will not count
-        for the target, and signs only if they still want to (or, where the
-        scheme says so, cannot sign at all)."""
-        target = self.petition.target
-        if target.refuse_ineligible:
-            self.add_error(
-                "eligible",
-                gettext("Only people who can answer yes can sign this petition to %(target)s")
-                % {"target": target.name},
-            )
-        elif not data.get("not_counted_ok"):
-            self.needs_not_counted_ok = True
-            self.add_error(
-                "eligible",
-                gettext(
-                    "If you answer no, your signature is recorded but not counted for "
-                    "%(target)s. Change your answer, or tick the box below to sign anyway"
-                )
-                % {"target": target.name},
-            )
+    def is_valid(self) -> bool:
+        return not self.errors
 
-    needs_not_counted_ok = False
+    def add_error(self, field: str, error) -> None:
+        """As Form.add_error does for a field."""
+        if not isinstance(error, forms.ValidationError):
+            error = forms.ValidationError(error)
+        self.errors.setdefault(field, []).extend(error.messages)
+        self.cleaned_data.pop(field, None)

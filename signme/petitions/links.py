@@ -2,9 +2,10 @@
 sends one and the page that reads one agree."""
 
 import time
+from functools import cache
 
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from signme.lib.tokens import make_token, read_token
 
@@ -16,7 +17,21 @@ def confirm_token(signature) -> str:
 
 
 def confirm_url(signature) -> str:
-    return settings.BASE_URL + reverse("confirm", args=[confirm_token(signature)])
+    before, after = _confirm_path(get_script_prefix())
+    return f"{settings.BASE_URL}{before}{confirm_token(signature)}{after}"
+
+
+_SLOT = "TOKEN"
+
+
+@cache
+def _confirm_path(script_prefix: str) -> tuple[str, str]:
+    """The confirmation path around its token. A worker makes thousands of
+    links a second, and reverse() cost four times the token; a token's
+    characters (URL-safe base64 and ":") are the ones reverse() leaves as
+    they are, so putting one in the slot gives what reverse() would."""
+    before, _, after = reverse("confirm", args=[_SLOT]).partition(_SLOT)
+    return before, after
 
 
 def read_confirm_token(token: str) -> int:

@@ -6,6 +6,7 @@ carries a sign-out form with their CSRF token, and may be a draft nobody else
 can see."""
 
 import ipaddress
+from functools import lru_cache
 
 from csp.decorators import csp_replace
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -45,7 +46,7 @@ from signme.petitions.access import public_petition_for
 from signme.petitions.areas import signatures_by_area
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import Counts, Day, daily_counts, get_counts
-from signme.petitions.forms import SignForm
+from signme.petitions.forms import SignForm, SigningCheck
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
 from signme.petitions.models import Petition, Sheet, Signature
 from signme.petitions.signing import confirm as confirm_signature
@@ -229,22 +230,32 @@ def sign(request, number: int):
         response["Retry-After"] = str(wait)
         return response
 
-    form = SignForm(request.POST, petition=petition)
-    if not form.is_valid():
-        return private_no_store(_page(request, petition, form, status=400))
+    # The form's rules without the form; the form itself only to show
+    # what is wrong (it is the form's verdict that stands).
+    check = SigningCheck(request.POST, petition=petition)
+    data = check.cleaned_data
+    if not check.is_valid():
+        form = SignForm(request.POST, petition=petition)
+        if not form.is_valid():
+            return private_no_store(_page(request, petition, form, status=400))
+        data = form.cleaned_data
 
     flagged = ""
-    if form.cleaned_data.get("website"):
+    if data.get("website"):
         flagged = "honeypot"
     elif age is not None and age < settings.SIGN_MIN_SECONDS:
         flagged = "too_fast"
-    receive_signature(
-        petition, form.cleaned_data, flagged=flagged, client_ip=_stored_ip(client_ip(request))
-    )
+    receive_signature(petition, data, flagged=flagged, client_ip=_stored_ip(client_ip(request)))
     # The form's address carried its page's language (?lang=): the next page
     # keeps it, whatever the browser asks for.
-    signed_url = reverse("signed", args=[petition.number])
+    signed_url = _signed_path(petition.number, get_script_prefix())
     return see_other(signed_url + ("?lang=cy" if current_language() == WELSH else ""))
+
+
+@lru_cache(maxsize=1024)
+def _signed_path(number: int, script_prefix: str) -> str:
+    # reverse() once a petition rather than once a signature.
+    return reverse("signed", args=[number])
 
 
 @require_safe

@@ -16,7 +16,7 @@ from signme.lib.language import in_language
 from signme.mailing import kinds
 from signme.mailing.kinds import one_batch, render_templates
 from signme.mailing.models import OutboundEmail
-from signme.mailing.outbox import _MarkSent, deliver_all, deliver_batch
+from signme.mailing.outbox import _MarksSent, deliver_all, deliver_batch
 from signme.mailing.prepared import envelope_for
 from signme.mailing.smtp import envelope_of
 from signme.petitions.links import read_confirm_token
@@ -246,11 +246,11 @@ def test_on_postgresql_a_mark_skips_the_disk_wait_for_its_own_transaction_only(p
     row = OutboundEmail.objects.create(kind="custom", to="a@example.org", subject="s", text="t")
     OutboundEmail.objects.filter(pk=row.pk).update(claimed_by="w1")
     with transaction.atomic():
-        assert _MarkSent(row, "w1", wait_for_disk=False)()
+        assert _MarksSent([row], "w1")([0]) == {0}
         assert synchronous_commit() == "off"  # for the mark's own transaction
     assert synchronous_commit() == "on"  # and not a moment longer
     other = OutboundEmail.objects.create(kind="custom", to="b@example.org", subject="s", text="t")
     OutboundEmail.objects.filter(pk=other.pk).update(claimed_by="w1")
-    assert _MarkSent(other, "w1", wait_for_disk=False)()  # in autocommit, as a worker runs
+    assert _MarksSent([other], "w1")([0]) == {0}  # in autocommit, as a worker runs
     assert synchronous_commit() == "on"
     assert OutboundEmail.objects.filter(sent_at=None).count() == 0

@@ -225,7 +225,10 @@ def test_an_email_rejected_at_the_final_dot_is_unmarked_and_retried_later(petiti
     assert row.attempts == 1 and row.last_error == "refused: SMTPDataError"
 
 
-def test_a_connection_lost_after_the_final_dot_counts_as_sent_never_twice(petition, server):
+def test_a_connection_lost_after_the_final_dot_counts_as_sent_never_twice(
+    petition, server, settings
+):
+    settings.EMAIL_CONNECTIONS = 1
     server.handler.hang_up_after_data = True
     queue_email("custom", "first@example.org", subject="one", text="t")
     queue_email("custom", "second@example.org", subject="two", text="t")
@@ -260,19 +263,92 @@ def test_an_email_whose_claim_another_worker_took_over_is_not_sent(
     assert ACCEPTED not in server.handler.events
 
 
+class CommitMany:
+    """commit_many for send_in_lanes: notes each call's messages and how many
+    messages the server had kept by then; declines the indices in `decline`."""
+
+    def __init__(self, server, decline=()):
+        self.server, self.decline = server, set(decline)
+        self.calls = []
+
+    def __call__(self, indices):
+        kept = len(self.server.mailbox.received())
+        self.calls.append((sorted(indices), kept))
+        self.server.handler.events.append("commit")
+        return set(indices) - self.decline
+
+
 def test_a_batch_is_pipelined_with_each_commit_before_its_final_dot(server):
-    commits = [Commit(server) for _ in range(3)]
     batch = [message(subject="one"), message(to="refused@example.org"), message(subject="three")]
     writes = []
-    with EmailBackend() as backend:
+    commit = CommitMany(server)
+    with EmailBackend(lanes=1) as backend:
         send = backend.connection.send
         backend.connection.send = lambda data: (writes.append(data), send(data))[1]
-        outcomes = backend.send_pipelined(list(zip(batch, commits, strict=True)))
+        outcomes = backend.send_in_lanes(batch, commit)
     assert outcomes[0] is None and outcomes[2] is None
     assert isinstance(outcomes[1], smtplib.SMTPRecipientsRefused)
-    assert [c.calls for c in commits] == [1, 0, 1]
-    assert [commits[0].messages_at_server, commits[2].messages_at_server] == [0, 1]
+    # One lane: one message a commit, each before its own final dot.
+    assert commit.calls == [([0], 0), ([2], 1)]
     assert [m["Subject"] for m in server.mailbox.wait_for(2)] == ["one", "three"]
     # One message's final dot and the next one's envelope left in one write.
     grouped = [w for w in writes if isinstance(w, bytes) and w.startswith(b".\r\nMAIL FROM:")]
     assert grouped and grouped[0].endswith(b"DATA\r\n")
+
+
+def test_lanes_send_a_round_of_messages_with_one_commit_before_their_final_dots(server):
+    batch = [message(subject=f"m{n}") for n in range(7)]
+    commit = CommitMany(server)
+    with EmailBackend(lanes=3) as backend:
+        outcomes = backend.send_in_lanes(batch, commit)
+    assert outcomes == [None] * 7
+    # Three lanes: rounds of three, three and one, each committed before
+    # any of its messages was kept (the server had the rounds before).
+    assert commit.calls == [([0, 1, 2], 0), ([3, 4, 5], 3), ([6], 6)]
+    received = server.mailbox.wait_for(7)
+    assert sorted(m["Subject"] for m in received) == [f"m{n}" for n in range(7)]
+
+
+def test_a_lane_whose_commit_declines_is_closed_and_its_message_never_kept(server):
+    batch = [message(subject=f"m{n}") for n in range(4)]
+    commit = CommitMany(server, decline={1})
+    with EmailBackend(lanes=2) as backend:
+        outcomes = backend.send_in_lanes(batch, commit)
+    assert isinstance(outcomes[1], CommitDeclined)
+    assert outcomes[0] is None and outcomes[2] is None and outcomes[3] is None
+    # The other lane carried on alone.
+    assert commit.calls == [([0, 1], 0), ([2], 1), ([3], 2)]
+    assert sorted(m["Subject"] for m in server.mailbox.wait_for(3)) == ["m0", "m2", "m3"]
+
+
+def test_when_the_commit_fails_no_message_of_the_round_or_after_is_kept(server):
+    def failing(indices):
+        raise RuntimeError("database went away")
+
+    batch = [message(subject=f"m{n}") for n in range(3)]
+    with EmailBackend(lanes=2) as backend:
+        outcomes = backend.send_in_lanes(batch, failing)
+    assert [type(o) for o in outcomes] == [RuntimeError] * 3
+    assert server.mailbox.received() == []
+    assert ACCEPTED not in server.handler.events
+
+
+def test_lanes_lost_after_their_final_dots_count_as_sent_and_the_rest_wait(
+    petition, server, settings
+):
+    settings.EMAIL_CONNECTIONS = 2
+    server.handler.hang_up_after_data = True
+    for subject in ("one", "two", "three"):
+        queue_email("custom", f"{subject}@example.org", subject=subject, text="t")
+    # "one" and "two" go out together, one lane each; both lanes are hung
+    # up on after their final dots, "three"'s envelope already on the first.
+    assert deliver_batch("w1") == 2
+    one, two, three = OutboundEmail.objects.order_by("id")
+    for row in (one, two):
+        assert row.sent_at is not None
+        assert row.last_error == "uncertain: SMTPServerDisconnected after the final dot"
+    assert three.sent_at is None and three.attempts == 1 and three.claimed_by == ""
+    server.handler.hang_up_after_data = False
+    OutboundEmail.objects.update(send_after=one.created_at)  # the backoff has passed
+    assert deliver_all() == 1
+    assert sorted(m["Subject"] for m in server.mailbox.received()) == ["one", "three", "two"]

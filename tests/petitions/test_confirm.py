@@ -1,10 +1,15 @@
 """/confirm/<token>: GET shows a button, only POST verifies."""
 
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
 from django.core import signing
+from django.urls import clear_script_prefix, reverse, set_script_prefix
 
 from signme.lib.tokens import make_token
 from signme.petitions.counting import compute_counts
-from signme.petitions.links import confirm_token
+from signme.petitions.links import confirm_token, confirm_url, read_confirm_token
 from signme.petitions.models import Signature
 
 
@@ -81,3 +86,17 @@ def test_confirm_and_confirmed_pages_carry_the_petitions_imprint(client, sign, p
     assert petition.imprint in client.get(url).content.decode()
     client.post(url)
     assert petition.imprint in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["/", "/petitions-site/"])
+@pytest.mark.parametrize("pk", [1, 7, 123_456_789, 2**62])
+def test_a_confirmation_link_is_the_one_reverse_makes(prefix, pk):
+    set_script_prefix(prefix)
+    try:
+        url = confirm_url(SimpleNamespace(pk=pk))
+        token = url.rsplit("/", 1)[1]
+        assert url == settings.BASE_URL + reverse("confirm", args=[token])
+    finally:
+        clear_script_prefix()
+    assert url.startswith(f"{settings.BASE_URL}{prefix}confirm/")
+    assert read_confirm_token(token) == pk
