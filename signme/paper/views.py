@@ -393,7 +393,11 @@ def _rows(request, petition, sheet, forms_by_row=None, decisions=None):
             row["crop"] = reverse("paper_scan_row", args=[petition.number, scan.pk, n])
         if row["signature"] is not None:
             row["visible"] = row["mine"]
-            row["ticks"] = [c.channel for c in row["signature"].consents.all() if c.given]
+            row["ticks"] = [
+                tx.TICK_LABELS[c.channel].lower()
+                for c in row["signature"].consents.all()
+                if c.given
+            ]
             if row["signature"].eligible:
                 row["ticks"].insert(0, gettext("yes, eligible"))
             row["replaced"] = replaced.get(row["signature"].pk)

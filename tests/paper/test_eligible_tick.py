@@ -51,13 +51,15 @@ def test_a_tick_answers_the_schemes_own_question_and_an_empty_box_is_no_answer(
 ):
     petition.target.eligibility_question = "Are you 16 or over?"
     petition.target.save()
-    ticked = _typed(client, returned, 1, eligible="on")
+    ticked = _typed(client, returned, 1, eligible="on", tick_sms="on")
     empty = _typed(client, returned, 2, name="Ann Other")
     assert (ticked.eligible, ticked.works_or_studies_in_area) == (True, False)
     assert empty.eligible is None
     assert ticked.validity == empty.validity == "counted"
     page = client.get(url(returned)).content.decode()
-    assert "ticked: yes, eligible" in page
+    assert "ticked: yes, eligible, text" in page
+    welsh = client.get(url(returned), HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "wedi ticio: ydy, yn gymwys, testun" in welsh
 
 
 def test_the_column_is_offered_only_when_the_scheme_asks(petition):
