@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph
 
 from signme.geography.models import Area
 from signme.lib.fonts import SANS, SANS_BOLD, font_for, register_fonts
+from signme.lib.language import WELSH, current_language
 
 from . import layout as L
 
@@ -35,10 +36,12 @@ _MARKDOWN_LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 
 def sheet_url(petition, serial: str | None = None) -> str:
     """What the QR code holds: the short link, with the serial when there is one,
-    so an online signature made through it is credited to the sheet."""
-    if serial:
-        return f"{petition.short_url}?sheet={serial}"
-    return petition.short_url
+    so an online signature made through it is credited to the sheet; on a
+    Welsh sheet it opens the petition in Welsh, whatever the phone's language."""
+    query = [f"sheet={serial}"] if serial else []
+    if current_language() == WELSH:
+        query.append(f"lang={WELSH}")
+    return petition.short_url + ("?" + "&".join(query) if query else "")
 
 
 def printer_line(petition) -> str:

@@ -2,6 +2,7 @@
 their rows typed up with the consent wording the signers read."""
 
 import io
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -9,7 +10,7 @@ from pypdf import PdfReader
 
 from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.paper import scans
-from signme.paper.pdf import render_sheets
+from signme.paper.pdf import render_sheets, sheet_url
 from signme.paper.sheets import issue_sheets, log_return
 from signme.petitions.consent import consent_wording
 from signme.petitions.models import Consent, Sheet, Signature
@@ -103,3 +104,18 @@ def test_typed_rows_of_english_sheets_keep_the_english_wording(signed_in, petiti
     with in_language(ENGLISH):
         assert consent.wording == consent_wording("post", petition.organisation.name)
     assert Signature.objects.get().name == "Mary Brown"
+
+
+def test_a_welsh_sheets_qr_code_opens_the_petition_in_welsh_credited_to_the_sheet(
+    client, petition, organiser
+):
+    welsh = issue_sheets(petition, 1, "Y llyfrgell", organiser, language=WELSH)[0]
+    english = issue_sheets(petition, 1, "Holt market stall", organiser)[0]
+    with in_language(WELSH):
+        link = sheet_url(petition, welsh.serial)
+    assert link.endswith(f"/1500?sheet={welsh.serial}&lang=cy")
+    assert sheet_url(petition, english.serial).endswith(f"/1500?sheet={english.serial}")
+    page = client.get(urlsplit(link).path + "?" + urlsplit(link).query, follow=True)
+    html = page.content.decode()
+    assert '<html lang="cy">' in html
+    assert f'name="sheet" value="{welsh.serial}"' in html
