@@ -88,7 +88,7 @@ def _steps(petition: Petition, counts: Counts, reached: dict | None = None) -> l
     reached = reached or {}
     steps = [(t.count, t.triggers, reached.get(t.pk)) for t in petition.cached_thresholds]
     if petition.goal:
-        steps.append((petition.goal, "the organisers' goal", None))
+        steps.append((petition.goal, gettext("the organisers' goal"), None))
     return [
         {
             "count": count,

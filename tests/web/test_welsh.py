@@ -365,3 +365,20 @@ def test_the_widget_and_badge_say_their_language_when_asked_for_welsh(client, we
 
 def html_lang_of(html: str) -> str:
     return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_the_list_of_open_petitions_and_the_widget_are_in_welsh(client, welsh_petition):
+    home = text(client.get("/", **WELSH).content.decode())
+    for welsh in ("Deisebau agored", "Chwilio deisebau", "Deiseb 1500 i Norfolk County Council"):
+        assert welsh in home, welsh
+    for english in ("Open petitions", "Search petitions", "A word from the title"):
+        assert english not in home, english
+    nothing = text(client.get("/?q=zzzz", **WELSH).content.decode())
+    assert "Nid oes deiseb agored yn cyfateb i hynny" in nothing
+    widget = text(client.get("/petitions/1500/widget?lang=cy").content.decode())
+    assert "Achub Canolfannau Plant Norfolk: llofnodion hyd yma" in widget
+    assert "angen 20 yn rhagor i gyrraedd 20" in widget and "Llofnodi’r ddeiseb" in widget
+    assert "more needed" not in widget and "Sign the petition" not in widget
+    welsh_petition.goal = 750
+    welsh_petition.save()
+    assert "nod y trefnwyr" in text(client.get("/petitions/1500/", **WELSH).content.decode())
