@@ -58,7 +58,7 @@ format: $(BIN)/.installed
 # Translators: refresh the Welsh catalogue from the code and compile it (needs
 # GNU gettext); commit both django.po and django.mo, so installing needs neither.
 messages: $(BIN)/.installed
-	cd signme && SIGNME_HOME=../var ../$(BIN)/signme manage makemessages -l cy --no-location --no-obsolete -i "static/*"
+	cd signme && SIGNME_HOME=../var ../$(BIN)/signme manage makemessages -l cy -e html,txt,py,svg --no-location --no-obsolete -i "static/*"
 	cd signme && SIGNME_HOME=../var ../$(BIN)/signme manage compilemessages -l cy
 
 # Small sizes by default (a few minutes); e.g. make bench BENCH_ARGS="--full --db sqlite,postgres"

@@ -382,3 +382,10 @@ def test_the_list_of_open_petitions_and_the_widget_are_in_welsh(client, welsh_pe
     welsh_petition.goal = 750
     welsh_petition.save()
     assert "nod y trefnwyr" in text(client.get("/petitions/1500/", **WELSH).content.decode())
+
+
+def test_the_area_chart_is_in_welsh_even_with_no_area_to_show(client, petition):
+    # Its words live in an .svg template, which the catalogue now reads too.
+    svg = client.get("/petitions/1500/areas.svg", **WELSH).content.decode()
+    assert "Nid oes gan unrhyw ardal 10 neu ragor o lofnodion wedi’u cyfrif eto." in svg
+    assert "No area has" not in svg
