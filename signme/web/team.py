@@ -197,6 +197,10 @@ def join(request, token: str):
     form.fields["new_password1"].help_text = gettext(
         "At least 8 characters, and not one of the passwords everyone uses."
     )
+    # Django's own words, which its Welsh catalogue does not have yet.
+    form.fields["new_password2"].help_text = gettext(
+        "Enter the same password as before, for verification."
+    )
     if request.method == "POST" and form.is_valid():
         return _join(request, invitation, form)
     context |= {"mode": "new", "form": form}

@@ -164,3 +164,24 @@ def test_the_page_carries_share_image_and_card_tags(client, petition, settings):
     # The codes to embed the count, ready to copy.
     assert '&lt;iframe src="https://signme.example/petitions/1500/widget"' in html
     assert "https://signme.example/petitions/1500/badge.svg" in html
+
+
+def test_the_chart_speaks_welsh_on_the_welsh_page(client, petition):
+    online(petition, 3, at(2))
+    forget_counts(petition.pk)
+    html = client.get("/petitions/1500/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    chart = html[
+        html.index('<section class="chart"') : html.index(
+            "</section>", html.index("chart-heading")
+        )
+    ]
+    for welsh in ("Llofnodion bob dydd", "Barrau ar gyfer pob diwrnod", "Cyfanswm hyd yma",
+                  "Llofnodion a gyfrifwyd yn unig", "2 Tachwedd 2026"):  # fmt: skip
+        assert welsh in chart, welsh
+    for english in (
+        "Signatures each day",
+        "Bars for each day",
+        "Total so far",
+        "Counted signatures",
+    ):
+        assert english not in chart, english

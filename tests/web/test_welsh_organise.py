@@ -226,6 +226,8 @@ def test_an_organiser_inviting_in_welsh_sends_a_welsh_invitation_that_opens_in_w
     client.post("/accounts/logout/")
     join = client.get("/" + link.split("://", 1)[-1].split("/", 1)[1])
     assert html_lang(join) == "cy" and "Dewiswch gyfrinair ar gyfer eich cyfrif" in text(join)
+    assert "Rhowch yr un cyfrinair ag o'r blaen, i'w wirio." in text(join)
+    assert "Enter the same password" not in text(join)
 
 
 def test_the_threshold_email_to_organisers_is_in_english_whoever_reached_it(petition):
