@@ -47,6 +47,7 @@ def test_next_batch_continues_the_numbering(petition, tmp_path):
         (["1500", "--count", "0", "--to", "A"], "--count must be between"),
         (["1500", "--count", "2", "--to", " "], "--to must say"),
         (["1500", "--count", "2", "--to", "A", "--out", "/nonexistent/x.pdf"], "does not exist"),
+        (["1500", "--count", "2", "--to", "A", "--language", "fr"], "invalid choice: 'fr'"),
     ],
 )
 def test_bad_arguments_are_refused_and_issue_nothing(petition, args, message):

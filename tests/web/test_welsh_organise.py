@@ -13,18 +13,7 @@ from signme.mailing.models import Campaign, OutboundEmail
 from signme.petitions.models import Invitation, Membership, ThresholdReached
 from signme.submissions.emails import tell_organisers_threshold_reached
 from signme.submissions.models import Outcome
-
-WELSH = {"HTTP_ACCEPT_LANGUAGE": "cy"}
-
-
-def html_lang(response) -> str:
-    return re.search(r'<html lang="([^"]+)"', response.content.decode()).group(1)
-
-
-def text(response) -> str:
-    """The page's words, with tags gone and the typographic apostrophe plain."""
-    html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("’", "'")
+from tests.people.test_welsh_pages import WELSH, html_lang, text
 
 
 @pytest.fixture
