@@ -29,11 +29,13 @@ test: $(BIN)/.installed system-packages
 	elif [ -n "$$CI" ]; then echo "PostgreSQL not reachable at $(PG_URL)"; exit 1; \
 	else echo "PostgreSQL not reachable at $(PG_URL): skipped the PostgreSQL run"; fi
 
-# Three test processes: on two cores a third keeps them busy while the others
-# wait for a browser, a demo process or the database. TEST_WORKERS=0: one process.
-# loadgroup: the browser tests share one process, and so do the demo-command
-# tests (see SHARED_COSTS in tests/conftest.py).
-TEST_WORKERS ?= 3
+# Two test processes, one a core: the tests keep both busy (the long ones and
+# those that wait on Chromium or a demo process begin first; see
+# STARTED_FIRST in tests/conftest.py), and a third only adds its start-up.
+# TEST_WORKERS=0: one process. loadgroup: the browser tests share one
+# process and one Chromium, and the walk of every page has another (see
+# SHARED_COSTS in tests/conftest.py).
+TEST_WORKERS ?= 2
 # Each test process rewrites the asserts of every test module (seconds of CPU);
 # pytest keeps the result in __pycache__ unless PYTHONDONTWRITEBYTECODE is set,
 # so the next run, or the PostgreSQL run after the SQLite one, starts at once.

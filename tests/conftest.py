@@ -22,6 +22,7 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import setup_databases, teardown_databases
 from django.utils import timezone, translation
+from pytest_django.plugin import blocking_manager_key
 
 from signme.lib.emails import canonical_email
 from signme.mailing.models import OutboundEmail
@@ -50,32 +51,98 @@ SHARED_COSTS = {"browser": "browser"}
 OWN_GROUP = {"test_every_page_at_320": "browser-walk"}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+# The order tests are handed out in. The long ones, and those that wait on
+# another process (the demo, Chromium, the processes sharing a limit), begin
+# first: begun last, one core would idle while they end. Then the tests that
+# need no database, those rolled back after each test, and those that commit
+# (transactional_db), which empty the tables when they end; the demo is
+# stored again after them (pytest_runtest_teardown below), so that the tests
+# after them find it as every test does.
+STARTED_FIRST = (
+    "test_demo_command",
+    "test_every_page_at_320",
+    "test_processes",
+    "test_permissions",
+)
+
+
+def _kind(item) -> int:
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & names or marker and marker.kwargs.get("transaction"):
+        return 2
+    return 1 if marker or "db" in names else 0
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_collection_modifyitems(config, items):
+    # Before the other plugins: pytest-xdist reads the groups.
     for item in items:
         for fixture, group in SHARED_COSTS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 group = OWN_GROUP.get(item.module.__name__.rpartition(".")[2], group)
                 item.add_marker(pytest.mark.xdist_group(group))
     _only_database_tests_on_postgresql(config, items)
+    yield
+    _check_grouped(config, items)
+    # After them: pytest-django has its own order.
+    first = {name: rank for rank, name in enumerate(STARTED_FIRST)}
+    module = lambda item: item.module.__name__.rpartition(".")[2]  # noqa: E731
+    items.sort(key=lambda item: (first.get(module(item), len(first)), _kind(item)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A test that committed has emptied the tables as it ended: store the
+    demo again, once, unless the next test commits too (those store it
+    themselves, through the `petition` fixture) or none follows (the test
+    database is gone)."""
+    result = yield
+    if _kind(item) == 2 and nextitem is not None and _kind(nextitem) != 2:
+        with item.config.stash[blocking_manager_key].unblock():
+            if not Petition.objects.filter(number=1500).exists():
+                load_demo(**ORGANISER)
+    return result
+
+
+def _check_grouped(config, items):
+    """pytest-xdist groups a test by adding its group to the test's id; a
+    pytest that keeps the id elsewhere makes `--dist loadgroup` spread the
+    browser tests over every process without a word. Stop rather than run
+    slower unnoticed."""
+    if not getattr(config.option, "loadgroup", False):  # set by pytest-xdist
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            raise pytest.UsageError(
+                f"pytest-xdist could not group {item.nodeid}: pytest {pytest.__version__} "
+                "is newer than it supports (see the pytest pin in pyproject.toml)"
+            )
 
 
 def _only_database_tests_on_postgresql(config, items):
-    """On PostgreSQL, run only the tests that use the database: the others
-    (the layers, PDFs and images, the demo command, which always runs on
-    SQLite of its own) give the same result on either, and the SQLite run
-    has run them already."""
+    """On PostgreSQL, run only the tests whose result may depend on the
+    database. The others give the same result on either, and the SQLite run
+    has run them already: those that use no database (the layers, PDFs and
+    images, the demo command, which always runs on SQLite of its own), and
+    those that drive Chromium, which check what a browser makes of a page
+    (its layout at 320 px, axe's rules, the keyboard, the scripts): every
+    page they open is also requested on PostgreSQL by the permission matrix
+    and the page tests, through the test client."""
     if connection.vendor != "postgresql":
         return
-    uses_db = [
+    kept = [
         item
         for item in items
-        if DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
-        or item.get_closest_marker("django_db")
+        if (
+            DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or item.get_closest_marker("django_db")
+        )
+        and "browser" not in getattr(item, "fixturenames", ())
     ]
-    if len(uses_db) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in uses_db])
-        items[:] = uses_db
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True, scope="session")
