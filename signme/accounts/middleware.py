@@ -6,6 +6,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp import user_has_device
 
+from signme.lib.language import STAFF_PATHS, chosen_language
+from signme.petitions.team import remember_language
+
 from . import views
 
 # Pages an unverified superuser may still reach: signing in, setting up the
@@ -40,3 +43,18 @@ class SecondFactorMiddleware:
             return None
         where = "login" if user_has_device(user) else "two_factor"
         return redirect(f"{reverse(where)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class RememberLanguageMiddleware:
+    """A signed-in member who chooses a language on a staff page (?lang=)
+    reads SignMe in it: the emails SignMe sends them on its own follow.
+    After AuthenticationMiddleware; one UPDATE, and only when they choose."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = chosen_language(request)
+        if chosen and request.path.startswith(STAFF_PATHS) and request.user.is_authenticated:
+            remember_language(request.user, chosen)
+        return self.get_response(request)

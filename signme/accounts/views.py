@@ -29,7 +29,9 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from signme.lib.http import private_no_store, see_other
+from signme.lib.language import current_language
 from signme.lib.qr import qr_svg
+from signme.petitions.team import remember_language
 
 from .forms import CodeForm
 from .throttle import Attempt, attempt_succeeded, start_attempt
@@ -80,6 +82,7 @@ def login(request, default_next: str | None = None):
             user = form.get_user()
             if confirmed_device(user) is None:
                 auth_login(request, user)
+                remember_language(user, current_language())
                 return redirect(next_url)
             request.session[PENDING] = {
                 "user": user.pk,
@@ -127,6 +130,7 @@ def login_code(request):
                 del request.session[PENDING]
                 auth_login(request, user, backend=pending["backend"])
                 otp_login(request, verified)
+                remember_language(user, current_language())
                 return redirect(pending["next"])
             form.add_error(
                 "code", gettext("That code is not right. Enter the code your app shows now.")

@@ -47,6 +47,10 @@ class Membership(models.Model):
     # Volunteers see only the petitions they are given; organisers see all of
     # their organisation's.
     petitions = models.ManyToManyField("Petition", blank=True, related_name="volunteers")
+    # The language they read SignMe in ("en" or "cy"; empty: not known, so
+    # English), for what SignMe sends them on its own, away from any page of
+    # theirs (a threshold reached). Kept by petitions.team.remember_language.
+    language = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         constraints = [

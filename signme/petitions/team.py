@@ -133,7 +133,11 @@ def accept(invitation: Invitation, user) -> Joined:
     if not claimed:
         raise InvitationUnusable(used_already())
     membership, created = Membership.objects.get_or_create(
-        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+        user=user,
+        organisation=invitation.organisation,
+        # The joining page's language: the invitation's link opens it in the
+        # language the organiser invited them in.
+        defaults={"role": invitation.role, "language": current_language()},
     )
     if not created and invitation.role == ORGANISER and membership.role != ORGANISER:
         # A volunteer invited as an organiser is promoted; never the other way.
@@ -146,6 +150,13 @@ def accept(invitation: Invitation, user) -> Joined:
         organisation=invitation.organisation,
     )
     return Joined(membership, created)
+
+
+def remember_language(user, language: str) -> None:
+    """`user` reads SignMe in `language` (they signed in, or chose it on a
+    staff page): what SignMe sends them on its own is in it from now on."""
+    if language in (ENGLISH, WELSH):
+        Membership.objects.filter(user=user).exclude(language=language).update(language=language)
 
 
 def is_last_organiser(membership: Membership) -> bool:

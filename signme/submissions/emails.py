@@ -16,40 +16,47 @@ from signme.petitions.models import Signature, ThresholdReached
 from .models import Outcome
 
 
-def organiser_emails(petition) -> list[str]:
-    found = []
+def organiser_addresses(petition) -> list[tuple[str, str]]:
+    """Each organiser's address, once, with the language they read SignMe in."""
+    found = {}
     for m in organisers_of(petition.organisation_id):
         address = m.user.email or (m.user.username if "@" in m.user.username else "")
         if address and address not in found:
-            found.append(address)
-    return found
+            found[address] = WELSH if m.language == WELSH else ENGLISH
+    return list(found.items())
 
 
 def tell_organisers_threshold_reached(reached: ThresholdReached) -> None:
-    """Queue the news to every organiser. Call it in the transaction that
-    records the threshold, so the email is queued exactly when the row is."""
+    """Queue the news to every organiser, each in the language they read
+    SignMe in (not that of the request that reached the threshold: a Welsh
+    volunteer's tally, say). Call it in the transaction that records the
+    threshold, so the email is queued exactly when the row is."""
     petition = reached.petition
     context = {
         "petition": petition,
         "threshold": reached.threshold,
         "reached": reached,
         "target": petition.target,
-        "organise_url": settings.BASE_URL + reverse("organise_petition", args=[petition.number]),
     }
-    # In English whatever request reached the threshold (a Welsh volunteer's
-    # tally, say): it goes to every organiser, and SignMe does not know which
-    # language each of them reads.
-    with in_language(ENGLISH):
-        rendered = render_templates("submissions/emails/threshold_reached", context)
+    rendered = {}
     with transaction.atomic():
-        for address in organiser_emails(petition):
+        for address, language in organiser_addresses(petition):
+            if language not in rendered:
+                # The organiser page's link opens it in their language too.
+                lang_query = "?lang=cy" if language == WELSH else ""
+                organise_url = reverse("organise_petition", args=[petition.number])
+                with in_language(language):
+                    rendered[language] = render_templates(
+                        "submissions/emails/threshold_reached",
+                        {**context, "organise_url": settings.BASE_URL + organise_url + lang_query},
+                    )
             queue_email(
                 EmailKind.THRESHOLD_REACHED,
                 address,
                 petition=petition,
-                subject=rendered.subject,
-                text=rendered.text,
-                html=rendered.html,
+                subject=rendered[language].subject,
+                text=rendered[language].text,
+                html=rendered[language].html,
             )
 
 
