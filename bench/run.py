@@ -88,6 +88,14 @@ BENCHMARKS = [
         own_databases=True,
     ),
     Benchmark(
+        name="sign-stack",
+        script="sign_stack.py",
+        measures="what Django's middleware costs a signature, in one process",
+        small=["--n", "300", "--rounds", "1"],
+        full=["--n", "2000", "--rounds", "3"],
+        docs="docs/benchmarks.md, section The form's rules without the form",
+    ),
+    Benchmark(
         name="postcodes",
         script="postcodes.py",
         measures="loading the postcode directory: rows a second and peak memory",
@@ -153,7 +161,7 @@ def run_one(bench: Benchmark, db: str, full: bool) -> tuple[str, float]:
     home = Path(tempfile.mkdtemp(prefix=f"signme-bench-{bench.name}-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith("SIGNME_")}
     env.update(SIGNME_HOME=str(home), DATABASE_URL="", PYTHONUNBUFFERED="1")
-    database = f"signme_bench_{bench.name}"
+    database = "signme_bench_" + bench.name.replace("-", "_")
     if bench.own_databases:
         args = [*args, "--db", db]
     elif db == "postgres":
