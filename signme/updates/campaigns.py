@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signme.lib.language import ENGLISH, WELSH, in_language
 from signme.mailing import bulk
@@ -14,6 +15,7 @@ from signme.mailing.kinds import EmailKind, Rendered
 from signme.mailing.models import Campaign, OutboundEmail
 from signme.people.contact import email_recipients, may_contact
 from signme.people.links import unsubscribe_url
+from signme.petitions.models import Signature
 
 _LINK = "@@UNSUBSCRIBE_URL@@"
 
@@ -39,9 +41,18 @@ def parts(campaign: Campaign, test: bool = False, language: str = ENGLISH) -> tu
         )
 
 
-def preview_text(campaign: Campaign) -> str:
-    text, _ = parts(campaign)
-    return text.replace(_LINK, "(their own unsubscribe link)")
+def signer_languages(petition) -> list[str]:
+    """The languages the petition's signers read their emails in: English,
+    and Welsh once anyone signed in Welsh."""
+    signed = Signature.objects.filter(petition_id=petition.pk, language=WELSH, erased_at=None)
+    return [ENGLISH, WELSH] if signed.exists() else [ENGLISH]
+
+
+def preview_text(campaign: Campaign, language: str = ENGLISH) -> str:
+    """The plain text a signer reading `language` gets, their own link aside."""
+    text, _ = parts(campaign, language=language)
+    with in_language(language):
+        return text.replace(_LINK, gettext("(their own unsubscribe link)"))
 
 
 # Rendered once per campaign, language and process: 100,000 emails differ
@@ -93,10 +104,15 @@ def organiser_update(row) -> Rendered | None:
 def organiser_update_test(row) -> Rendered | None:
     campaign = Campaign.objects.select_related("petition__organisation").get(pk=row.campaign_id)
     organisation = campaign.petition.organisation
-    text, html = parts(campaign, test=True)
+    # In the language of the signers it shows (send_test): what SignMe adds
+    # around the organiser's words is theirs.
+    language = WELSH if (row.headers or {}).get("language") == WELSH else ENGLISH
+    text, html = parts(campaign, test=True, language=language)
     url = settings.BASE_URL + "/unsubscribe/test"
+    with in_language(language):
+        subject = gettext("[Test] %(subject)s") % {"subject": campaign.subject}
     return Rendered(
-        subject=f"[Test] {campaign.subject}",
+        subject=subject,
         text=text.replace(_LINK, url),
         html=html.replace(_LINK, url),
         headers=bulk.list_headers(organisation, url),
@@ -104,13 +120,15 @@ def organiser_update_test(row) -> Rendered | None:
     )
 
 
-def send_test(campaign: Campaign, to: str) -> OutboundEmail:
+def send_test(campaign: Campaign, to: str, language: str = ENGLISH) -> OutboundEmail:
+    """A test copy to `to`, as the signers who read `language` will get it."""
     with transaction.atomic():
         row = OutboundEmail.objects.create(
             kind=EmailKind.ORGANISER_UPDATE_TEST,
             to=to,
             campaign=campaign,
             petition=campaign.petition,
+            headers={"language": WELSH} if language == WELSH else {},
         )
         Campaign.objects.filter(pk=campaign.pk).update(test_sent_at=timezone.now())
     return row

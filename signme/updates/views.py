@@ -10,12 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from signme.lib.http import private_no_store, see_other
+from signme.lib.language import ENGLISH, WELSH
 from signme.mailing import bulk
 from signme.mailing.models import Campaign
 from signme.people.contact import count_email_recipients
 from signme.petitions.access import staff_petition
 
 from . import campaigns
+
+LANGUAGE_NAMES = {
+    ENGLISH: _("To those who signed in English"),
+    WELSH: _("To those who signed in Welsh"),
+}
 
 
 class CampaignForm(forms.Form):
@@ -100,7 +106,12 @@ def campaign_detail(request, number: int, pk: int):
         "petition": petition,
         "campaign": campaign,
         "sender": bulk.sender(petition.organisation),
-        "text": campaigns.preview_text(campaign),
+        # One preview for each language its signers read: what SignMe adds
+        # around the organiser's words is in theirs.
+        "previews": [
+            (language, LANGUAGE_NAMES[language], campaigns.preview_text(campaign, language))
+            for language in campaigns.signer_languages(petition)
+        ],
         "progress": bulk.progress(campaign),
         "recipients": count_email_recipients(petition)
         if campaign.status == Campaign.Status.DRAFT
@@ -126,8 +137,17 @@ def campaign_test(request, number: int, pk: int):
     if not to:
         messages.error(request, gettext("Your account has no email address to send a test to."))
     else:
-        campaigns.send_test(campaign, to)
-        messages.success(request, gettext("A test is on its way to %(to)s.") % {"to": to})
+        languages = campaigns.signer_languages(petition)
+        for language in languages:
+            campaigns.send_test(campaign, to, language)
+        if len(languages) == 1:
+            messages.success(request, gettext("A test is on its way to %(to)s.") % {"to": to})
+        else:
+            messages.success(
+                request,
+                gettext("Two tests are on their way to %(to)s: one in English, one in Welsh.")
+                % {"to": to},
+            )
     return see_other(_url(campaign))
 
 

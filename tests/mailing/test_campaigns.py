@@ -6,6 +6,7 @@ from signme.mailing.bulk import finish_sent_campaigns, progress
 from signme.mailing.models import Campaign, OutboundEmail
 from signme.mailing.outbox import deliver_all
 from signme.people.preferences import stop_contact
+from signme.petitions.models import Signature
 from signme.updates.campaigns import fan_out
 
 
@@ -166,3 +167,42 @@ def test_the_list_and_the_progress_page_show_how_far_sending_got(staff, signer):
     assert listing.status_code == 200 and b"News from County Hall" in listing.content
     page = staff.get(f"/organise/petitions/1500/emails/{campaign.pk}/")
     assert b"Progress" in page.content and b'http-equiv="refresh"' in page.content
+
+
+def test_welsh_signers_are_previewed_and_tested_with_their_own_footer(
+    staff, signer, smtp, organiser
+):
+    """What SignMe adds around the organiser's words is in each signer's
+    language: the page shows both, and a test goes out in each."""
+    signer("a@example.org")
+    Signature.objects.filter(pk=signer("b@example.org").pk).update(language="cy")
+    _write(staff)
+    campaign = Campaign.objects.get()
+    page = staff.get(f"/organise/petitions/1500/emails/{campaign.pk}/").content.decode()
+    assert "<h4>To those who signed in English</h4>" in page
+    assert "<h4>To those who signed in Welsh</h4>" in page
+    welsh = page.split("<h4>To those who signed in Welsh</h4>", 1)[1]
+    assert '<pre class="email-text" lang="cy">' in welsh
+    assert "Atal y negeseuon e-bost hyn: (eu dolen dad-danysgrifio eu hunain)" in welsh
+    assert "Stop these emails: (their own unsubscribe link)" in page.split("<h4>To those")[1]
+
+    response = staff.post(f"/organise/petitions/1500/emails/{campaign.pk}/test", follow=True)
+    assert "Two tests are on their way to organiser@example.org" in response.content.decode()
+    assert deliver_all() == 2
+    by_subject = {m["Subject"]: m for m in smtp.mailbox.wait_for(2)}
+    assert set(by_subject) == {"[Test] News from County Hall", "[Prawf] News from County Hall"}
+    prawf = by_subject["[Prawf] News from County Hall"].get_body(("plain",)).get_content()
+    assert "PRAWF YW HWN" in prawf and "handed in" in prawf
+    assert all(m["To"] == organiser.email for m in by_subject.values())
+    campaign.refresh_from_db()
+    assert campaign.status == "draft"  # a test sends nothing to signers
+
+
+def test_with_only_english_signers_there_is_one_preview_and_one_test(staff, signer, smtp):
+    signer("a@example.org")
+    _write(staff)
+    campaign = Campaign.objects.get()
+    page = staff.get(f"/organise/petitions/1500/emails/{campaign.pk}/").content.decode()
+    assert "To those who signed in" not in page and page.count('class="email-text"') == 1
+    staff.post(f"/organise/petitions/1500/emails/{campaign.pk}/test")
+    assert deliver_all() == 1
