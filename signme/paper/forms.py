@@ -71,11 +71,28 @@ class ReturnForm(forms.Form):
         ),
     )
     tally = tally_field(_("Signed rows (tally)"), _("Enter how many rows are signed"))
+    # A numbered sheet was issued in its language; a downloaded one was
+    # printed in whichever the petition page was read in, which only the
+    # sheet in hand shows.
+    language = forms.ChoiceField(
+        label=_("Language of a downloaded sheet"),
+        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
+        required=False,
+        help_text=_(
+            "Only for a sheet with no number: the language it is printed in, so that rows "
+            "typed from it keep the consent wording its signers read."
+        ),
+        error_messages={"invalid_choice": _("Choose English or Cymraeg")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["serial"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
         self.fields["tally"].widget.attrs.update(inputmode="numeric")
+        self.fields["language"].initial = current_language()
+
+    def clean_language(self):
+        return self.cleaned_data["language"] or ENGLISH
 
 
 class SheetNumberField(forms.CharField):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.audit.log import Action
-from signme.lib.language import ENGLISH
+from signme.lib.language import ENGLISH, WELSH
 from signme.petitions.counting import forget_counts
 from signme.petitions.models import Petition, Sheet
 
@@ -129,9 +129,12 @@ def issue_sheets(
     )
 
 
-def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> Sheet:
+def log_return(
+    petition: Petition, serial_text: str, tally: int, user=None, language: str = ENGLISH
+) -> Sheet:
     """Log a returned sheet with its tally; it counts at once. A blank serial is
-    a sheet downloaded from the public page, which is numbered now."""
+    a sheet downloaded from the public page, which is numbered now and recorded
+    in `language` (a numbered sheet keeps the language it was issued in)."""
     if tally < 0:
         raise ReturnRefused(gettext("The tally cannot be less than 0."), "tally")
     if tally > L.ROWS:
@@ -150,6 +153,7 @@ def log_return(petition: Petition, serial_text: str, tally: int, user=None) -> S
             issued_at=now,
             notice=petition.current_notice,
             downloaded=True,
+            language=WELSH if language == WELSH else ENGLISH,
             status=Sheet.Status.RETURNED,
             tally=tally,
             returned_at=now,

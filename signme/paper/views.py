@@ -218,7 +218,11 @@ def returns(request, number: int):
         if form.is_valid():
             try:
                 sheet = log_return(
-                    petition, form.cleaned_data["serial"], form.cleaned_data["tally"], request.user
+                    petition,
+                    form.cleaned_data["serial"],
+                    form.cleaned_data["tally"],
+                    request.user,
+                    language=form.cleaned_data["language"],
                 )
             except ReturnRefused as e:
                 form.add_error(e.field, str(e))

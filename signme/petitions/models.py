@@ -383,8 +383,8 @@ class Sheet(models.Model):
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ISSUED)
     # The language it is printed in: its rows' consents are stored in the
-    # words the signers read. Sheets downloaded from the public page are
-    # recorded as English (nothing on a returned page says otherwise yet).
+    # words the signers read. A sheet downloaded from the public page is
+    # recorded in the language whoever logs its return says it is printed in.
     language = models.CharField(
         max_length=5,
         choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],

@@ -119,3 +119,44 @@ def test_a_welsh_sheets_qr_code_opens_the_petition_in_welsh_credited_to_the_shee
     html = page.content.decode()
     assert '<html lang="cy">' in html
     assert f'name="sheet" value="{welsh.serial}"' in html
+
+
+RETURNS = PAPER + "returns/"
+
+
+def test_a_downloaded_welsh_sheet_is_logged_in_welsh_and_its_rows_keep_the_welsh_wording(
+    signed_in, petition
+):
+    """The petition page read in Welsh prints a Welsh sheet with no number;
+    whoever logs it says so, and its rows keep the words its signers read."""
+    page = signed_in.get(RETURNS, HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert '<option value="cy" selected>Cymraeg</option>' in page  # their language first
+    assert (
+        signed_in.post(RETURNS, {"serial": "", "tally": "1", "language": "cy"}).status_code == 303
+    )
+    sheet = Sheet.objects.get(downloaded=True)
+    assert sheet.language == "cy"
+    signed_in.post(url(sheet, "rows/1"), row(1, email="mari@example.org", tick_email="on"))
+    consent = Consent.objects.get(signature__sheet=sheet, channel="email")
+    with in_language(WELSH):
+        assert consent.wording == consent_wording("email", petition.organisation.name)
+
+
+def test_a_numbered_sheet_keeps_the_language_it_was_issued_in_whatever_the_return_says(
+    signed_in,
+):
+    sheet = issue(signed_in, language="cy")[0]
+    data = {"serial": sheet.serial, "tally": "3", "language": "en"}
+    assert signed_in.post(RETURNS, data).status_code == 303
+    sheet.refresh_from_db()
+    assert sheet.language == "cy" and sheet.tally == 3
+
+
+def test_a_downloaded_sheet_in_a_language_not_offered_is_refused_and_nothing_is_logged(
+    signed_in, petition
+):
+    before = list(Sheet.objects.values())
+    response = signed_in.post(RETURNS, {"serial": "", "tally": "2", "language": "fr"})
+    assert response.status_code == 400
+    assert "Choose English or Cymraeg" in response.content.decode()
+    assert list(Sheet.objects.values()) == before
