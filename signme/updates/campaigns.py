@@ -43,9 +43,15 @@ def parts(campaign: Campaign, test: bool = False, language: str = ENGLISH) -> tu
 
 def signer_languages(petition) -> list[str]:
     """The languages the petition's signers read their emails in: English,
-    and Welsh once anyone signed in Welsh."""
-    signed = Signature.objects.filter(petition_id=petition.pk, language=WELSH, erased_at=None)
-    return [ENGLISH, WELSH] if signed.exists() else [ENGLISH]
+    and Welsh once a confirmed signer with an email address signed in Welsh
+    (whether each may be emailed is decided when the update is sent)."""
+    welsh = Signature.objects.filter(
+        petition_id=petition.pk,
+        language=WELSH,
+        status=Signature.Status.VERIFIED,
+        erased_at=None,
+    ).exclude(email_canonical="")
+    return [ENGLISH, WELSH] if welsh.exists() else [ENGLISH]
 
 
 def preview_text(campaign: Campaign, language: str = ENGLISH) -> str:

@@ -206,3 +206,13 @@ def test_with_only_english_signers_there_is_one_preview_and_one_test(staff, sign
     assert "To those who signed in" not in page and page.count('class="email-text"') == 1
     staff.post(f"/organise/petitions/1500/emails/{campaign.pk}/test")
     assert deliver_all() == 1
+
+
+def test_a_welsh_signature_not_yet_confirmed_adds_no_welsh_preview(staff, sign, signer):
+    signer("a@example.org")
+    sign(email="c@example.org")  # waiting for its confirmation
+    Signature.objects.filter(email="c@example.org").update(language="cy")
+    _write(staff)
+    campaign = Campaign.objects.get()
+    page = staff.get(f"/organise/petitions/1500/emails/{campaign.pk}/").content.decode()
+    assert "To those who signed in Welsh" not in page
