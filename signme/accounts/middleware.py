@@ -54,7 +54,9 @@ class RememberLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        chosen = chosen_language(request)
-        if chosen and request.path.startswith(STAFF_PATHS) and request.user.is_authenticated:
-            remember_language(request.user, chosen)
+        # The path first: a public page (the signing POST among them) pays
+        # one string comparison.
+        if request.path.startswith(STAFF_PATHS) and (chosen := chosen_language(request)):
+            if request.user.is_authenticated:
+                remember_language(request.user, chosen)
         return self.get_response(request)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .language import WELSH, current_language
+from .language import current_language, lang_query
 
 
 def site(request):
@@ -11,5 +11,5 @@ def site(request):
         "BASE_URL": settings.BASE_URL,
         "DEMO": settings.DEMO,
         "LANG": language,
-        "LANG_QUERY": "?lang=cy" if language == WELSH else "",
+        "LANG_QUERY": lang_query(language),
     }

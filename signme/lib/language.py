@@ -9,11 +9,23 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 ENGLISH, WELSH = "en", "cy"
+# For a choice of the two, each named in its own language.
+CHOICES = [(ENGLISH, "English"), (WELSH, "Cymraeg")]
 
 
 def current_language() -> str:
     """The language of this request or rendering, as stored: "cy" or "en"."""
     return WELSH if (translation.get_language() or "").startswith(WELSH) else ENGLISH
+
+
+def stored_language(value) -> str:
+    """ "cy" for Welsh, "en" for anything else (English, empty, unknown)."""
+    return WELSH if value == WELSH else ENGLISH
+
+
+def lang_query(stored: str) -> str:
+    """What a link adds to open its page in `stored`: English needs nothing."""
+    return "?lang=cy" if stored == WELSH else ""
 
 
 def language_code(stored: str) -> str:

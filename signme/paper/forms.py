@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signme.lib.language import ENGLISH, WELSH, current_language
+from signme.lib.language import CHOICES, ENGLISH, current_language
 
 from . import layout as L
 
@@ -24,6 +24,19 @@ def tally_field(label: str, required: str) -> forms.IntegerField:
     )
 
 
+class SheetLanguageField(forms.ChoiceField):
+    """The language sheets are printed in: the reader's own offered first,
+    English when none is sent (as before sheets had a language)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("error_messages", {"invalid_choice": _("Choose English or Cymraeg")})
+        # A callable, so each form offers the language of its own request.
+        super().__init__(choices=CHOICES, required=False, initial=current_language, **kwargs)
+
+    def clean(self, value):
+        return super().clean(value) or ENGLISH
+
+
 class IssueForm(forms.Form):
     count = forms.IntegerField(
         label=_("How many sheets"),
@@ -42,21 +55,10 @@ class IssueForm(forms.Form):
         help_text=_("A volunteer's name or a place, like 'Holt market stall'."),
         error_messages={"required": _("Enter who or where the sheets are for")},
     )
-    language = forms.ChoiceField(
+    language = SheetLanguageField(
         label=_("Language of the sheets"),
-        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
-        required=False,  # English when not sent, as before sheets had a language
         help_text=_("Rows typed from them keep the consent wording the signers read."),
-        error_messages={"invalid_choice": _("Choose English or Cymraeg")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # In the language the organiser reads SignMe in, unless they choose.
-        self.fields["language"].initial = current_language()
-
-    def clean_language(self):
-        return self.cleaned_data["language"] or ENGLISH
 
 
 class ReturnForm(forms.Form):
@@ -74,25 +76,18 @@ class ReturnForm(forms.Form):
     # A numbered sheet was issued in its language; a downloaded one was
     # printed in whichever the petition page was read in, which only the
     # sheet in hand shows.
-    language = forms.ChoiceField(
+    language = SheetLanguageField(
         label=_("Language of a downloaded sheet"),
-        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
-        required=False,
         help_text=_(
             "Only for a sheet with no number: the language it is printed in, so that rows "
             "typed from it keep the consent wording its signers read."
         ),
-        error_messages={"invalid_choice": _("Choose English or Cymraeg")},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["serial"].widget.attrs.update(autocapitalize="characters", spellcheck="false")
         self.fields["tally"].widget.attrs.update(inputmode="numeric")
-        self.fields["language"].initial = current_language()
-
-    def clean_language(self):
-        return self.cleaned_data["language"] or ENGLISH
 
 
 class SheetNumberField(forms.CharField):

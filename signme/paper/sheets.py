@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from signme.audit import log as audit
 from signme.audit.log import Action
-from signme.lib.language import ENGLISH, WELSH
+from signme.lib.language import ENGLISH, stored_language
 from signme.petitions.counting import forget_counts
 from signme.petitions.models import Petition, Sheet
 
@@ -153,7 +153,7 @@ def log_return(
             issued_at=now,
             notice=petition.current_notice,
             downloaded=True,
-            language=WELSH if language == WELSH else ENGLISH,
+            language=stored_language(language),
             status=Sheet.Status.RETURNED,
             tally=tally,
             returned_at=now,

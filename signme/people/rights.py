@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from signme.audit import log as audit
 from signme.audit.log import Action
 from signme.lib.emails import canonical_email
-from signme.lib.language import ENGLISH, WELSH, in_language
+from signme.lib.language import ENGLISH, in_language, lang_query
 from signme.lib.names import name_key
 from signme.mailing.kinds import EmailKind, render_templates
 from signme.mailing.models import OutboundEmail
@@ -67,7 +67,7 @@ def rights_link(row):
     if not request.organisations.exists():
         _received(request, organisations, f"rights request {request.pk} received")
     # The link keeps a Welsh reader's page in Welsh, whatever their browser says.
-    link = rights_url(request.pk) + ("?lang=cy" if request.language == WELSH else "")
+    link = rights_url(request.pk) + lang_query(request.language)
     with in_language(request.language):
         rendered = render_templates(
             "people/emails/rights_link",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from signme.geography.lookup import FOUND, GSS_CODE, TERMINATED, UNKNOWN, split_codes
+from signme.lib.language import CHOICES as LANGUAGE_CHOICES
 from signme.lib.language import ENGLISH, WELSH, current_language
 from signme.lib.markdown import render_markdown
 
@@ -387,7 +388,7 @@ class Sheet(models.Model):
     # recorded in the language whoever logs its return says it is printed in.
     language = models.CharField(
         max_length=5,
-        choices=[(ENGLISH, "English"), (WELSH, "Cymraeg")],
+        choices=LANGUAGE_CHOICES,
         default=ENGLISH,
     )
     # The number of signed rows counted when it came back. It counts at once,

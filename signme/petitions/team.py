@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from signme.audit.log import Action, record
-from signme.lib.language import ENGLISH, WELSH, current_language, in_language
+from signme.lib.language import (
+    ENGLISH,
+    WELSH,
+    current_language,
+    in_language,
+    lang_query,
+    stored_language,
+)
 from signme.lib.tokens import BadToken, make_token, read_token
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
@@ -99,16 +106,16 @@ def team_invitation(row) -> Rendered | None:
     )
     if invitation is None:
         return None
-    language = WELSH if (row.headers or {}).get("language") == WELSH else ENGLISH
+    language = stored_language((row.headers or {}).get("language"))
     # The link opens the joining page in the email's language.
-    lang_query = "?lang=cy" if language == WELSH else ""
+    query = lang_query(language)
     with in_language(language):
         rendered = render_templates(
             "petitions/emails/team_invitation",
             {
                 "invitation": invitation,
                 "organisation": invitation.organisation,
-                "link": invitation_url(invitation.pk) + lang_query,
+                "link": invitation_url(invitation.pk) + query,
                 "days": settings.INVITATION_MAX_AGE // 86400,
                 "has_account": account_for(invitation.email) is not None,
             },

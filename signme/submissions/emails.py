@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from signme.lib.language import ENGLISH, WELSH, in_language
+from signme.lib.language import in_language, lang_query, stored_language
 from signme.mailing.bulk import list_headers, sender
 from signme.mailing.kinds import EmailKind, Rendered, render_templates
 from signme.mailing.outbox import queue_email
@@ -22,7 +22,7 @@ def organiser_addresses(petition) -> list[tuple[str, str]]:
     for m in organisers_of(petition.organisation_id):
         address = m.user.email or (m.user.username if "@" in m.user.username else "")
         if address and address not in found:
-            found[address] = WELSH if m.language == WELSH else ENGLISH
+            found[address] = stored_language(m.language)
     return list(found.items())
 
 
@@ -38,17 +38,16 @@ def tell_organisers_threshold_reached(reached: ThresholdReached) -> None:
         "reached": reached,
         "target": petition.target,
     }
+    organise_url = settings.BASE_URL + reverse("organise_petition", args=[petition.number])
     rendered = {}
     with transaction.atomic():
         for address, language in organiser_addresses(petition):
             if language not in rendered:
                 # The organiser page's link opens it in their language too.
-                lang_query = "?lang=cy" if language == WELSH else ""
-                organise_url = reverse("organise_petition", args=[petition.number])
                 with in_language(language):
                     rendered[language] = render_templates(
                         "submissions/emails/threshold_reached",
-                        {**context, "organise_url": settings.BASE_URL + organise_url + lang_query},
+                        {**context, "organise_url": organise_url + lang_query(language)},
                     )
             queue_email(
                 EmailKind.THRESHOLD_REACHED,
@@ -74,7 +73,7 @@ def petition_outcome(row) -> Rendered | None:
         return None
     url = unsubscribe_url(signature.pk)
     # In the language they signed in; its links open their pages in it too.
-    lang_query = "?lang=cy" if signature.language == WELSH else ""
+    query = lang_query(signature.language)
     with in_language(signature.language):
         rendered = render_templates(
             "submissions/emails/petition_outcome",
@@ -84,8 +83,8 @@ def petition_outcome(row) -> Rendered | None:
                 "target": petition.target,
                 "outcome": outcome,
                 "name": signature.name,
-                "petition_url": settings.BASE_URL + petition.get_absolute_url() + lang_query,
-                "unsubscribe_url": url + lang_query,
+                "petition_url": settings.BASE_URL + petition.get_absolute_url() + query,
+                "unsubscribe_url": url + query,
             },
         )
     rendered.headers = list_headers(organisation, url)

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from signme.lib.language import ENGLISH, WELSH, in_language
+from signme.lib.language import ENGLISH, WELSH, in_language, lang_query, stored_language
 from signme.mailing import bulk
 from signme.mailing.kinds import EmailKind, Rendered
 from signme.mailing.models import Campaign, OutboundEmail
@@ -32,7 +32,7 @@ def parts(campaign: Campaign, test: bool = False, language: str = ENGLISH) -> tu
         "unsubscribe_url": _LINK,
         "test": test,
         "base_url": settings.BASE_URL,
-        "lang_query": "?lang=cy" if language == WELSH else "",
+        "lang_query": lang_query(language),
     }
     with in_language(language):
         return (
@@ -89,7 +89,7 @@ def organiser_update(row) -> Rendered | None:
     signature = row.signature
     if signature is None or signature.erased_at or not signature.email_canonical:
         return None
-    language = WELSH if signature.language == WELSH else ENGLISH
+    language = stored_language(signature.language)
     campaign, text, html = _cached(row.campaign_id, language)
     organisation = campaign.petition.organisation
     if not may_contact(organisation.pk, signature.email_canonical, "email", signature.phone):
@@ -97,7 +97,7 @@ def organiser_update(row) -> Rendered | None:
     url = unsubscribe_url(signature.pk)
     # The link in the footer opens the page in the footer's language; the
     # List-Unsubscribe header keeps the plain one.
-    shown = url + ("?lang=cy" if language == WELSH else "")
+    shown = url + lang_query(language)
     return Rendered(
         subject=campaign.subject,
         text=text.replace(_LINK, shown),
@@ -112,7 +112,7 @@ def organiser_update_test(row) -> Rendered | None:
     organisation = campaign.petition.organisation
     # In the language of the signers it shows (send_test): what SignMe adds
     # around the organiser's words is theirs.
-    language = WELSH if (row.headers or {}).get("language") == WELSH else ENGLISH
+    language = stored_language((row.headers or {}).get("language"))
     text, html = parts(campaign, test=True, language=language)
     url = settings.BASE_URL + "/unsubscribe/test"
     with in_language(language):

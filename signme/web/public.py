@@ -32,9 +32,9 @@ from signme.lib.http import (
     see_other,
 )
 from signme.lib.language import (
-    WELSH,
     chosen_language,
     current_language,
+    lang_query,
     language_code,
 )
 from signme.lib.qr import qr_svg
@@ -249,7 +249,7 @@ def sign(request, number: int):
     # The form's address carried its page's language (?lang=): the next page
     # keeps it, whatever the browser asks for.
     signed_url = _signed_path(petition.number, get_script_prefix())
-    return see_other(signed_url + ("?lang=cy" if current_language() == WELSH else ""))
+    return see_other(signed_url + lang_query(current_language()))
 
 
 @lru_cache(maxsize=1024)
