@@ -27,7 +27,10 @@ def demo_env(home):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SIGNME_", "DATABASE_URL"))}
     env["SIGNME_HOME"] = str(home)
     env["SIGNME_SIGN_MIN_SECONDS"] = "0"  # the test signs faster than any person
-    env["SIGNME_COUNT_REFRESH"] = "1"  # the test need not wait the usual three seconds
+    # The test need not wait the usual three seconds for the worker to count,
+    # nor the three a process keeps a count before reading it again.
+    env["SIGNME_COUNT_REFRESH"] = "1"
+    env["SIGNME_COUNT_TTL"] = "0"
     return env
 
 

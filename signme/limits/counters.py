@@ -33,7 +33,7 @@ class Hit:
     reset_in: int  # whole seconds until then, at least 1
 
 
-def hit(scope: str, key: str, window: int) -> Hit:
+def hit(scope: str, key: str, window: float) -> Hit:
     """Count one hit on `key` and return the count in its current window."""
     stored = _stored_key(scope, key)
     now = time.time()
