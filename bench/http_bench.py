@@ -7,7 +7,8 @@ with N verified signatures already, then drives the server with wrk:
   2. GETs of the petition page;
   3. GETs of count.json.
 Prints signatures/s, reads/s, p50/p99 latency and errors, and checks that every
-signature acknowledged with a 303 is in the database.
+signature acknowledged with a 303 is in the database. For each signing run it
+also prints the machine's CPU per request, by program (bench/cpu_share.py).
 
 With --baseline it then serves bench/baseline.py (a bare Django view doing
 one INSERT per POST) the same way, on the same database, drives it with the
@@ -30,6 +31,8 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from cpu_share import CpuShare
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -145,11 +148,18 @@ def wrk(url: str, script: str, duration: int, connections: int, env: dict) -> di
 
 
 def stored_bench_signatures(env: dict, prefix: str) -> tuple[int, int]:
-    """(signatures stored, signatures still waiting in the intake)."""
+    """(signatures stored, signatures still waiting in the intake), read in
+    one statement: two would each see the database at its own moment, and
+    a batch the worker committed between them (its rows leaving the intake
+    and becoming signatures at once) would be in neither count."""
     code = (
+        "from django.db import connection;"
         "from signme.petitions.models import Signature, SignatureIntake;"
-        f"print(Signature.objects.filter(email__startswith='{prefix}.').count(),"
-        f" SignatureIntake.objects.filter(email_canonical__startswith='{prefix}.').count())"
+        "c = connection.cursor();"
+        "c.execute(f'SELECT (SELECT count(*) FROM {Signature._meta.db_table} WHERE email LIKE %s),"
+        " (SELECT count(*) FROM {SignatureIntake._meta.db_table} WHERE email_canonical LIKE %s)',"
+        f" ['{prefix}.%'] * 2);"
+        "print(*c.fetchone())"
     )
     stored, waiting = signme(env, "manage", "shell", "-c", code, capture=True).split()[-2:]
     return int(stored), int(waiting)
@@ -201,8 +211,13 @@ def run(db: str, args) -> dict:
             wait_up(f"{base}/petitions/1500/count.json")
             prefix = f"b{int(time.time())}"
             wenv = dict(env, SIGNME_FORM_TOKEN=token, SIGNME_BENCH_PREFIX=prefix)
-            sign = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
-                       args.connections, wenv)  # fmt: skip
+            roots = {"app server": server.pid, "worker": worker.pid}
+            if sink is not None:
+                roots["SMTP sink"] = sink.pid
+            with CpuShare(roots) as share:
+                sign = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
+                           args.connections, wenv)  # fmt: skip
+            sign["cpu"] = share.line(sign["ok"] + sign["errors"])
             # Every 303 is a committed intake row; the worker stores them.
             sign["stored"], sign["drained"] = drain(env, prefix, 0 if args.no_worker else 120)
             reads = {}
@@ -227,6 +242,7 @@ def run(db: str, args) -> dict:
         f"stored {sign['stored']:,} {'OK' if sign['stored'] >= sign['ok'] else 'MISSING'} "
         f"(the worker finished storing {sign['drained']:.1f} s after the load ended)"
     )
+    print(f"              {sign['cpu']}")
     if "baseline" in reads:
         b = reads.pop("baseline")
         print(
@@ -234,6 +250,7 @@ def run(db: str, args) -> dict:
             f"p99 {b['p99']:6.1f} ms  303s {b['ok']:,}  errors {b['errors']}  "
             f"stored {b['stored']:,} {'OK' if b['stored'] >= b['ok'] else 'MISSING'}"
         )
+        print(f"              {b['cpu']}")
         print(f"  signing / baseline: {sign['rps'] / b['rps']:.2f}")
         sign["baseline"] = b
     for name, r in reads.items():
@@ -267,8 +284,10 @@ def serve_baseline(env: dict, home: Path, args) -> dict:
             except OSError:
                 time.sleep(0.2)
         wenv = dict(env, SIGNME_FORM_TOKEN="-", SIGNME_BENCH_PREFIX="baseline")
-        result = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
-                     args.connections, wenv)  # fmt: skip
+        with CpuShare({"app server": server.pid}) as share:
+            result = wrk(f"{base}/petitions/1500/sign", "sign.lua", args.duration,
+                         args.connections, wenv)  # fmt: skip
+        result["cpu"] = share.line(result["ok"] + result["errors"])
     finally:
         server.terminate()
         server.wait(timeout=30)

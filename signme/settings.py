@@ -146,6 +146,7 @@ TEMPLATES = [
 ]
 
 _sqlite_path = SIGNME_HOME / "signme.sqlite3"
+POSTGRESQL_ENGINE = "signme.lib.postgresql"
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL") or f"sqlite:///{_sqlite_path}", conn_max_age=600
@@ -164,6 +165,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Tests use a real file too: WAL and the busy timeout behave as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(SIGNME_HOME / "test.sqlite3")}
 else:
+    # Django's backend, with a health check that asks the server only when
+    # the kept connection has heard from it (signme/lib/postgresql/base.py).
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = POSTGRESQL_ENGINE
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Each checkout gets its own test database, so two test runs on one server
     # never drop each other's.
@@ -190,6 +195,7 @@ DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
 DATABASE_ROUTERS = []
 if DATABASE_REPLICA_URL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=600)
+    DATABASES["replica"]["ENGINE"] = POSTGRESQL_ENGINE
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
