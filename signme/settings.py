@@ -292,6 +292,12 @@ WEBHOOK_TIMEOUT = env_int("SIGNME_WEBHOOK_TIMEOUT", 10)
 WEBHOOKS_ALLOW_PRIVATE = env_bool("SIGNME_WEBHOOKS_ALLOW_PRIVATE", DEMO)
 COUNT_TTL = env_int("SIGNME_COUNT_TTL", 3)
 COUNT_STALE_AFTER = env_int("SIGNME_COUNT_STALE_AFTER", 30)
+# The petition page's chart of signatures by day: a grouped query over every
+# signature, so the worker makes it, at most every DAILY_REFRESH seconds and
+# only when the count has moved; a page makes it only when none is stored or
+# the stored one is older than DAILY_STALE_AFTER (no worker running).
+DAILY_REFRESH = env_int("SIGNME_DAILY_REFRESH", 60)
+DAILY_STALE_AFTER = env_int("SIGNME_DAILY_STALE_AFTER", 900)
 # Seconds the rendered petition page is reused for visitors without a session.
 PAGE_CACHE_TTL = env_int("SIGNME_PAGE_CACHE_TTL", 3)
 # Public pages and JSON: how long a proxy or CDN may serve them.

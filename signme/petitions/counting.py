@@ -120,6 +120,64 @@ def _key(petition_id: int) -> str:
     return f"counts:{petition_id}"
 
 
+# A page reads the stored series through each process's cache this long.
+DAILY_READ_TTL = 60
+
+
+def store_daily(petition_id: int) -> list[Day]:
+    """Aggregate the series by day and keep it on the petition's count row,
+    for pages to read. The worker's job, every DAILY_REFRESH seconds at most
+    while the count moves (web.events.refresh_counts)."""
+    days = daily_counts(petition_id)
+    stored = [[d.day.isoformat(), d.online, d.paper] for d in days]
+    if not PetitionCount.objects.filter(petition_id=petition_id).update(
+        daily=stored, daily_at=timezone.now()
+    ):
+        store_counts(petition_id)
+        PetitionCount.objects.filter(petition_id=petition_id).update(
+            daily=stored, daily_at=timezone.now()
+        )
+    return days
+
+
+def daily_due(row: PetitionCount, total: int) -> bool:
+    """Whether the worker should make the series again: never made, or the
+    count has moved since and the last one is DAILY_REFRESH seconds old."""
+    if row.daily_at is None:
+        return True
+    age = (timezone.now() - row.daily_at).total_seconds()
+    return age >= settings.DAILY_REFRESH and sum(o + p for _, o, p in row.daily) != total
+
+
+def get_daily(petition_id: int) -> list[Day]:
+    """The stored series, as a page reads it: one row, never the aggregate,
+    unless no worker has made it yet or for DAILY_STALE_AFTER seconds (no
+    worker running). Then one request per process, whoever wins the cache
+    lock, makes it and keeps it for the process while the others show what
+    they have, or no chart; a page still writes nothing."""
+    entry = cache.get(_daily_key(petition_id))
+    now = time.time()
+    if entry is not None and now < entry[0]:
+        return entry[1]
+    row = PetitionCount.objects.filter(petition_id=petition_id).values("daily", "daily_at").first()
+    made_at = row and row["daily_at"]
+    if made_at and (timezone.now() - made_at).total_seconds() <= settings.DAILY_STALE_AFTER:
+        days = [Day(date.fromisoformat(d), online, paper) for d, online, paper in row["daily"]]
+    elif cache.add(f"{_daily_key(petition_id)}:lock", 1, 300):
+        try:
+            days = daily_counts(petition_id)
+        finally:
+            cache.delete(f"{_daily_key(petition_id)}:lock")
+    else:
+        return entry[1] if entry is not None else []
+    cache.set(_daily_key(petition_id), (now + DAILY_READ_TTL, days), 3600)
+    return days
+
+
+def _daily_key(petition_id: int) -> str:
+    return f"daily:{petition_id}"
+
+
 def _as_counts(row: PetitionCount) -> Counts:
     return Counts(
         online=row.online,

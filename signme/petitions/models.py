@@ -703,6 +703,11 @@ class PetitionCount(models.Model):
     paper_transcribed = models.PositiveIntegerField(default=0)
     paper_tallied = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField()
+    # The same signatures by day, for the petition page's chart: a grouped
+    # query over every row, so made by the worker every few minutes, never
+    # by a page ([[ISO date, online, paper], ...]; see counting.store_daily).
+    daily = models.JSONField(default=list)
+    daily_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"Counts of petition {self.petition_id} at {self.updated_at:%H:%M:%S}"

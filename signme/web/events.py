@@ -15,8 +15,8 @@
 
 from django.db import transaction
 
-from signme.petitions.counting import record_thresholds, store_counts
-from signme.petitions.models import Petition
+from signme.petitions.counting import daily_due, record_thresholds, store_counts, store_daily
+from signme.petitions.models import Petition, PetitionCount
 from signme.submissions.emails import tell_organisers_threshold_reached
 from signme.submissions.public import forget_public_status
 from signme.webhooks.models import Event
@@ -27,9 +27,13 @@ def refresh_counts() -> int:
     """Worker job: aggregate the counts of petitions still collecting, and
     act on thresholds reached."""
     n = 0
-    for petition in Petition.objects.filter(status=Petition.Status.OPEN).select_related("target"):
+    petitions = list(Petition.objects.filter(status=Petition.Status.OPEN).select_related("target"))
+    rows = PetitionCount.objects.in_bulk([p.pk for p in petitions])
+    for petition in petitions:
         counts = store_counts(petition.pk)
         check_thresholds(petition, counts)
+        if petition.pk not in rows or daily_due(rows[petition.pk], counts.total):
+            store_daily(petition.pk)
         n += 1
     return n
 

@@ -45,7 +45,7 @@ from signme.paper.sheets import parse_serial
 from signme.petitions.access import public_petition_for
 from signme.petitions.areas import signatures_by_area
 from signme.petitions.cache import page_cache_key
-from signme.petitions.counting import Counts, Day, daily_counts, get_counts
+from signme.petitions.counting import Counts, get_counts, get_daily
 from signme.petitions.forms import SignForm, SigningCheck
 from signme.petitions.links import form_token, read_confirm_token, read_form_token
 from signme.petitions.models import Petition, Sheet, Signature
@@ -56,8 +56,6 @@ from signme.submissions.public import outcome_json, public_status
 from .charts import daily_chart
 from .share_image import share_png, shown_count, text_width
 
-# Seconds the per-day figures behind the chart are shared between requests.
-DAILY_TTL = 300
 # A drawn share image is keyed by its rounded count: keep it a day.
 SHARE_IMAGE_TTL = 86400
 HOME_PAGE_SIZE = 20
@@ -116,17 +114,6 @@ def _progress(petition: Petition, counts: Counts) -> dict:
     return {"next": None, "percent": 100}
 
 
-def _daily(petition: Petition) -> list[Day]:
-    """Signatures per day for the chart: a grouped query over all of the
-    petition's rows, so shared for a few minutes rather than made per page."""
-    key = f"daily:{petition.pk}"
-    days = cache.get(key)
-    if days is None:
-        days = daily_counts(petition.pk)
-        cache.set(key, days, DAILY_TTL)
-    return days
-
-
 def _page(request, petition: Petition, form: SignForm, status: int = 200):
     counts = get_counts(petition.pk)
     status_now = public_status(petition)
@@ -139,7 +126,7 @@ def _page(request, petition: Petition, form: SignForm, status: int = 200):
         "counts": counts,
         "progress": _progress(petition, counts),
         "steps": _steps(petition, counts, reached),
-        "chart": daily_chart(_daily(petition), timezone.localdate()),
+        "chart": daily_chart(get_daily(petition.pk), timezone.localdate()),
         "form": form,
         "accepting": petition.is_accepting(),
         "closed_reason": petition.closed_reason(),
