@@ -208,7 +208,7 @@ def get_counts(petition_id: int) -> Counts:
     now = time.time()
     if entry is not None and now < entry[0]:
         return Counts(**entry[1])
-    row = PetitionCount.objects.filter(petition_id=petition_id).first()
+    row = PetitionCount.objects.filter(petition_id=petition_id).defer("daily").first()
     stale = (
         row is None
         or (timezone.now() - row.updated_at).total_seconds() > settings.COUNT_STALE_AFTER
