@@ -293,9 +293,10 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("SIGNME_WEBHOOKS_ALLOW_PRIVATE", DEMO)
 COUNT_TTL = env_int("SIGNME_COUNT_TTL", 3)
 COUNT_STALE_AFTER = env_int("SIGNME_COUNT_STALE_AFTER", 30)
 # The petition page's chart of signatures by day: a grouped query over every
-# signature, so the worker makes it, at most every DAILY_REFRESH seconds and
-# only when the count has moved; a page makes it only when none is stored or
-# the stored one is older than DAILY_STALE_AFTER (no worker running).
+# signature, so the worker makes it once the count has moved, at once if that
+# is cheap, otherwise after DAILY_REFRESH seconds (counting.daily_due); a page
+# makes it only when none is stored or the stored one is older than
+# DAILY_STALE_AFTER (no worker running), and keeps it for its process.
 DAILY_REFRESH = env_int("SIGNME_DAILY_REFRESH", 60)
 DAILY_STALE_AFTER = env_int("SIGNME_DAILY_STALE_AFTER", 900)
 # Seconds the rendered petition page is reused for visitors without a session.

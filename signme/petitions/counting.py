@@ -126,8 +126,8 @@ DAILY_READ_TTL = 60
 
 def store_daily(petition_id: int) -> list[Day]:
     """Aggregate the series by day and keep it on the petition's count row,
-    for pages to read. The worker's job, every DAILY_REFRESH seconds at most
-    while the count moves (web.events.refresh_counts)."""
+    for pages to read. The worker's job, when daily_due says so
+    (web.events.refresh_counts)."""
     days = daily_counts(petition_id)
     stored = [[d.day.isoformat(), d.online, d.paper] for d in days]
     if not PetitionCount.objects.filter(petition_id=petition_id).update(
@@ -140,13 +140,29 @@ def store_daily(petition_id: int) -> list[Day]:
     return days
 
 
-def daily_due(row: PetitionCount, total: int) -> bool:
-    """Whether the worker should make the series again: never made, or the
-    count has moved since and the last one is DAILY_REFRESH seconds old."""
+# A series the worker makes in this many times less than DAILY_REFRESH is
+# made again as soon as the count moves: a small petition's chart keeps up
+# with its count, a large one's costs the worker a twentieth of its time.
+DAILY_COST_SHARE = 20
+
+
+def daily_due(row: PetitionCount, total: int, cost: float | None = None) -> bool:
+    """Whether the worker should make the series again: never made; or the
+    count has moved since and the last one is old enough for what making it
+    costs (`cost`, seconds, as the worker last timed it; DAILY_REFRESH when
+    not known); or it is ten times DAILY_REFRESH old, moved or not (a count
+    can stay the same while its days change: one struck out, one added)."""
     if row.daily_at is None:
         return True
     age = (timezone.now() - row.daily_at).total_seconds()
-    return age >= settings.DAILY_REFRESH and sum(o + p for _, o, p in row.daily) != total
+    if age >= 10 * settings.DAILY_REFRESH:
+        return True
+    if sum(online + paper for _, online, paper in row.daily) == total:
+        return False
+    wait = settings.DAILY_REFRESH
+    if cost is not None:
+        wait = min(wait, DAILY_COST_SHARE * cost)
+    return age >= wait
 
 
 def get_daily(petition_id: int) -> list[Day]:

@@ -4,6 +4,7 @@ itself, however many there are, unless no worker has made one."""
 
 from datetime import timedelta
 
+import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +13,7 @@ from django.utils import timezone
 from signme.petitions.cache import page_cache_key
 from signme.petitions.counting import get_daily, store_daily
 from signme.petitions.models import PetitionCount
+from signme.web import events
 from signme.web.events import refresh_counts
 from tests.web.test_petition_page import at, online
 
@@ -53,30 +55,63 @@ def test_the_worker_stores_the_series_and_the_page_only_reads_it(client, petitio
     assert chart_rows(html) == 2
 
 
-def test_the_worker_makes_it_again_only_when_the_count_moved_and_it_is_due(petition, settings):
+def made_at(petition):
+    return PetitionCount.objects.get(petition=petition).daily_at
+
+
+def made_ago(seconds: float):
+    PetitionCount.objects.update(daily_at=timezone.now() - timedelta(seconds=seconds))
+
+
+@pytest.fixture(autouse=True)
+def worker_timings(monkeypatch):
+    """What one worker process has timed, for this test only."""
+    monkeypatch.setattr(events, "_daily_cost", {})
+    return events._daily_cost
+
+
+def test_a_cheap_series_follows_the_count_at_once(petition, settings):
+    settings.DAILY_REFRESH = 60
+    online(petition, 3, at(2))
+    refresh_counts()  # made in milliseconds: timed by the worker
+    first = made_at(petition)
+    refresh_counts()  # nothing moved: kept
+    assert made_at(petition) == first
+
+    online(petition, 1, at(3), start=10)
+    made_ago(1)  # the worker counts every few seconds
+    refresh_counts()  # moved: made again at the next count
+    row = PetitionCount.objects.get(petition=petition)
+    assert row.daily == [["2026-11-02", 3, 0], ["2026-11-03", 1, 0]]
+    assert row.daily_at > first
+
+
+def test_a_costly_series_is_made_again_at_most_every_daily_refresh(
+    petition, settings, worker_timings
+):
     settings.DAILY_REFRESH = 60
     online(petition, 3, at(2))
     refresh_counts()
-    made_at = PetitionCount.objects.get(petition=petition).daily_at
-
-    refresh_counts()  # nothing moved
-    assert PetitionCount.objects.get(petition=petition).daily_at == made_at
+    worker_timings[petition.pk] = 10.0  # as if it took ten seconds
+    first = made_at(petition)
 
     online(petition, 1, at(3), start=10)
     refresh_counts()  # moved, but made less than a minute ago
     row = PetitionCount.objects.get(petition=petition)
-    assert row.daily_at == made_at and row.daily == [["2026-11-02", 3, 0]]
+    assert row.daily_at == first and row.daily == [["2026-11-02", 3, 0]]
 
-    PetitionCount.objects.update(daily_at=made_at - timedelta(seconds=61))
+    made_ago(61)
     refresh_counts()  # moved, and due
-    row = PetitionCount.objects.get(petition=petition)
-    assert row.daily == [["2026-11-02", 3, 0], ["2026-11-03", 1, 0]]
-    assert row.daily_at > made_at
+    assert PetitionCount.objects.get(petition=petition).daily[-1] == ["2026-11-03", 1, 0]
 
-    made_at = row.daily_at
-    PetitionCount.objects.update(daily_at=made_at - timedelta(seconds=61))
+    made_ago(61)
+    before = made_at(petition)
     refresh_counts()  # due, but nothing moved: kept as it was
-    assert PetitionCount.objects.get(petition=petition).daily_at < made_at
+    assert made_at(petition) == before
+
+    made_ago(601)
+    refresh_counts()  # ten times DAILY_REFRESH: made again, moved or not
+    assert made_at(petition) > before
 
 
 def test_without_a_worker_a_page_makes_it_for_its_process_and_writes_nothing(client, petition):
