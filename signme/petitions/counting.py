@@ -120,10 +120,6 @@ def _key(petition_id: int) -> str:
     return f"counts:{petition_id}"
 
 
-# A page reads the stored series through each process's cache this long.
-DAILY_READ_TTL = 60
-
-
 def store_daily(petition_id: int) -> list[Day]:
     """Aggregate the series by day and keep it on the petition's count row,
     for pages to read. The worker's job, when daily_due says so
@@ -179,14 +175,17 @@ def get_daily(petition_id: int) -> list[Day]:
     made_at = row and row["daily_at"]
     if made_at and (timezone.now() - made_at).total_seconds() <= settings.DAILY_STALE_AFTER:
         days = [Day(date.fromisoformat(d), online, paper) for d, online, paper in row["daily"]]
+        # Read again as often as the count is: the chart moves with the count.
+        keep = settings.COUNT_TTL
     elif cache.add(f"{_daily_key(petition_id)}:lock", 1, 300):
         try:
             days = daily_counts(petition_id)
         finally:
             cache.delete(f"{_daily_key(petition_id)}:lock")
+        keep = settings.DAILY_REFRESH  # made here: no sooner than a worker would
     else:
         return entry[1] if entry is not None else []
-    cache.set(_daily_key(petition_id), (now + DAILY_READ_TTL, days), 3600)
+    cache.set(_daily_key(petition_id), (now + keep, days), 3600)
     return days
 
 

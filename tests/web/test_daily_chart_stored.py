@@ -149,3 +149,16 @@ def test_while_one_request_makes_it_the_others_show_no_chart_rather_than_wait(cl
     assert grouped_over_signatures(queries.captured_queries) == []
     assert "chart-heading" not in html
     assert not PetitionCount.objects.filter(petition=petition).exclude(daily_at=None).exists()
+
+
+def test_the_chart_moves_with_the_count_once_the_worker_has_made_it(client, petition, settings):
+    settings.COUNT_TTL = 0  # each render reads the stored count, and the stored series
+    refresh_counts()
+    assert "chart-heading" not in page(client)  # nothing counts yet
+    online(petition, 2, at(2))
+    made_ago(1)  # the worker counts every few seconds
+    refresh_counts()
+    cache.delete(page_cache_key(1500, "", "en-gb"))
+    html = page(client)
+    assert chart_rows(html) == 1
+    assert '<span class="count-number"' in html and ">2<" in html
