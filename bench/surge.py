@@ -35,6 +35,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from surge_plot import surge_svg
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -241,6 +243,9 @@ def main() -> int:
     parser.add_argument("--pg-db", default="signme_surge")
     parser.add_argument("--keep", action="store_true", help="keep the database and directory")
     parser.add_argument(
+        "--plot", type=Path, help="write the rate and latency over the surge to this SVG file"
+    )
+    parser.add_argument(
         "--reads", type=int, default=0, metavar="SECONDS",
         help="first measure page and count.json reads through nginx's cache and without it",
     )  # fmt: skip
@@ -413,6 +418,13 @@ def main() -> int:
         ok = 0 <= in_flight <= CONNECTIONS * len(steps) and stored == distinct == len(emails)
         ok = ok and not lost and not duplicated and not any(r["errors"] for r in steps)
         print("OK" if ok else "FAILED")
+        if args.plot:
+            caption = (
+                f"make surge, peak {args.peak:.0f}/s: {acknowledged:,} signatures answered "
+                f"in {t_end - t_start:.0f} s, lost {lost}, duplicated {duplicated}"
+            )
+            args.plot.write_text(surge_svg(steps, caption))
+            print(f"plot: {args.plot}")
     finally:
         cluster.stop()
         if not args.keep:
