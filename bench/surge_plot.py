@@ -4,19 +4,12 @@ answered over time, and p50 and p99 latency over time (bench/surge.py --plot).
 Drawn by hand, as the petition page's own chart is: a few polylines need no
 plotting library, and the file stays small enough to read in a diff."""
 
-import math
 from html import escape
+
+from signme.lib.scales import nice_ceiling
 
 WIDTH, PANEL, GAP = 640, 170, 60
 LEFT, RIGHT, TOP = 56, 16, 36
-
-
-def _nice(value: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten at or above value."""
-    if value <= 0:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    return next(step * power for step in (1, 2, 5, 10) if value <= step * power)
 
 
 def _steps_line(points: list[tuple[float, float, float]], x, y) -> str:
@@ -29,7 +22,7 @@ def _steps_line(points: list[tuple[float, float, float]], x, y) -> str:
 
 def _panel(top: float, title: str, unit: str, series, span: float) -> list[str]:
     """One panel: axes, gridlines, and each (label, points, style) series."""
-    high = _nice(max((v for _, pts, _ in series for *_, v in pts), default=1))
+    high = nice_ceiling(max((v for _, pts, _ in series for *_, v in pts), default=1))
     plot_w = WIDTH - LEFT - RIGHT
 
     def x(t):

@@ -6,10 +6,10 @@ Written here rather than taken from a plotting library: a stacked bar per day
 is a few rectangles, and a library would draw on the server at a cost per
 request the page cache would then have to hide."""
 
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from signme.lib.scales import nice_ceiling
 from signme.petitions.counting import Day
 
 WIDTH, HEIGHT = 400, 200
@@ -29,17 +29,6 @@ class Bar:
     paper_height: float
 
 
-def _nice_ceiling(value: int) -> int:
-    """The smallest 1, 2 or 5 times a power of ten at or above value."""
-    if value <= 1:
-        return 1
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power  # pragma: no cover - the loop always returns
-
-
 def daily_chart(days: list[Day], today: date) -> dict | None:
     """Geometry for the SVG (web/chart.html), or None before any signature counts."""
     if not days:
@@ -49,7 +38,7 @@ def daily_chart(days: list[Day], today: date) -> dict | None:
     first = max(days[0].day, last - timedelta(days=DAYS_SHOWN - 1))
     span = (last - first).days + 1
     shown = [by_day.get(first + timedelta(days=i)) for i in range(span)]
-    top = _nice_ceiling(max((d.total for d in shown if d), default=1))
+    top = nice_ceiling(max((d.total for d in shown if d), default=1))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step = plot_w / span
     gap = min(1.0, step / 4)
