@@ -38,6 +38,7 @@ class FastInsert:
         ]
         self._names = {f.name: f for f in self.fields} | {f.attname: f for f in self.fields}
         self.table = model._meta.db_table
+        self._select_sql: str | None = None
         # Fields whose str, int, bool or None value goes to the database as it
         # is: get_db_prep_save on every one of them was a third of the time
         # of a batch of signatures.
@@ -110,3 +111,20 @@ class FastInsert:
                 return [r[0] for r in cursor.fetchall()]
             cursor.execute(sql, params)
             return []
+
+    def insert_select(self, values: Mapping) -> tuple[str, list]:
+        """One row as `INSERT INTO table (columns) SELECT value, …` and its
+        parameters, for a caller to finish with FROM and WHERE clauses of its
+        own (limits.counters.hit_then_insert: the row only if a count allows
+        it, in the same statement). Each value is cast to its column's type,
+        which a SELECT list does not take from the table as VALUES does."""
+        connection = connections[self.using]
+        if self._select_sql is None:  # once: the same statement every time
+            qn = connection.ops.quote_name
+            columns = ", ".join(qn(f.column) for f in self.fields)
+            if connection.vendor == "postgresql":
+                select = ", ".join(f"%s::{f.db_type(connection)}" for f in self.fields)
+            else:  # SQLite stores a value as it comes, whatever the column
+                select = ", ".join(["%s"] * len(self.fields))
+            self._select_sql = f"INSERT INTO {qn(self.table)} ({columns}) SELECT {select}"
+        return self._select_sql, self._row(values, connection)

@@ -64,6 +64,39 @@ def rate_limited(scope: str, key: str, limit: int, window: int = 60) -> int:
     return counted.reset_in if counted.hits > limit else 0
 
 
+def hit_then_insert(
+    scope: str, key: str, limit: int, insert: tuple[str, list], window: int = 60
+) -> int:
+    """rate_limited(), and while within the limit the row `insert` gives
+    (`INSERT … SELECT values`, from FastInsert.insert_select): 0 when the row
+    was inserted, else the seconds until the window closes and nothing
+    inserted.
+
+    With the counters in PostgreSQL this is one statement: the hit and the
+    row it allowed, one round trip and one commit, where they were two of
+    each. That is the cost of taking a signature in a surge (see signing.py).
+    The commit waits for the disk, for the row's sake. Elsewhere, the hit,
+    then the row."""
+    sql, params = insert
+    if settings.REDIS_URL or connection.vendor != "postgresql":
+        if wait := rate_limited(scope, key, limit, window):
+            return wait
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+        return 0
+    stored = _stored_key(scope, key)
+    now = time.time()
+    hit_sql, hit_params = _upsert_sql(stored, now, now + window, durable=True)
+    # A data-modifying WITH runs whether or not the outer query reads it,
+    # and sees the hit's RETURNING row: no hit row within the limit, no insert.
+    sql = f"WITH hit AS ({hit_sql}), kept AS ({sql} FROM hit WHERE hit.hits <= %s) "
+    sql += "SELECT hits, expires FROM hit"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, hit_params + params + [limit])
+        hits, expires = cursor.fetchone()
+    return max(1, math.ceil(expires - now)) if hits > limit else 0
+
+
 def prune_expired() -> int:
     """Delete the database's closed windows, for the worker to call every few
     minutes. Redis expires its own keys."""
@@ -88,19 +121,25 @@ RETURNING {hits}, {expires}
 """
 
 
-def _database_hit(stored: str, now: float, expires: float) -> tuple[int, float]:
+def _upsert_sql(stored: str, now: float, expires: float, durable: bool) -> tuple[str, list]:
     q = connection.ops.quote_name
     row = "VALUES (%s, 1, %s)"
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if not durable:
         # A count lost in a crash does no harm, so this commit need not wait
-        # for the disk: on a busy server that wait is most of its cost. Only
-        # when the transaction is ours (autocommit): a caller's must stay
-        # durable. Set inside the statement, for its own transaction: one
-        # round trip, where BEGIN, SET LOCAL, the statement and COMMIT were four.
+        # for the disk: on a busy server that wait is most of its cost. Set
+        # inside the statement, for its own transaction: one round trip,
+        # where BEGIN, SET LOCAL, the statement and COMMIT were four.
         row = "SELECT %s, 1, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS nw"
     table = q(Counter._meta.db_table)
     sql = _UPSERT.format(table=table, key=q("key"), hits=q("hits"), expires=q("expires"), row=row)
-    params = [stored, expires, now, now, expires]
+    return sql, [stored, expires, now, now, expires]
+
+
+def _database_hit(stored: str, now: float, expires: float) -> tuple[int, float]:
+    # Only when the transaction is ours (autocommit) may it skip waiting for
+    # the disk: a caller's must stay durable.
+    durable = connection.vendor != "postgresql" or connection.in_atomic_block
+    sql, params = _upsert_sql(stored, now, expires, durable)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
 from signme.geography.lookup import areas_of_many
 from signme.lib.fastinsert import FastInsert
 from signme.lib.language import ENGLISH, current_language, in_language
+from signme.limits.counters import hit_then_insert
 from signme.mailing.kinds import EmailKind
 from signme.mailing.models import OutboundEmail
 
@@ -83,10 +85,19 @@ _insert_intake = FastInsert(SignatureIntake)
 
 
 def receive_signature(
-    petition: Petition, data: dict, *, flagged: str = "", client_ip: str | None = None
-) -> None:
-    """Keep a valid signature form for the worker to store: one INSERT, the
-    same whoever signs. The notice is the one the signer was shown."""
+    petition: Petition,
+    data: dict,
+    *,
+    flagged: str = "",
+    client_ip: str | None = None,
+    rate_key: str | None = None,
+) -> int:
+    """Keep a valid signature form for the worker to store: one row, the same
+    whoever signs. The notice is the one the signer was shown. With
+    `rate_key` (the client's address), only while it has sent fewer than
+    SIGN_RATE_LIMIT signatures this minute, counted in the same statement.
+    Returns 0 when kept, else the seconds until it may sign again, nothing
+    kept."""
     kept = {key: data.get(key) or "" for key in _KEPT}
     kept["eligible"] = data.get("eligible")
     kept["consents"] = [channel for channel in CHANNELS if data.get(f"consent_{channel}")]
@@ -97,17 +108,20 @@ def receive_signature(
     # The language of the page they signed on: their consents are worded in
     # it and their email is written in it.
     kept["language"] = current_language()
-    _insert_intake.insert(
-        [
-            {
-                "petition": petition.pk,
-                "email_canonical": data["email_canonical"],
-                "data": kept,
-                "flagged": flagged,
-                "client_ip": client_ip,
-                "received_at": timezone.now(),
-            }
-        ]
+    row = {
+        "petition": petition.pk,
+        "email_canonical": data["email_canonical"],
+        "data": kept,
+        "flagged": flagged,
+        "client_ip": client_ip,
+        "received_at": timezone.now(),
+    }
+    if rate_key is None:
+        _insert_intake.insert([row])
+        return 0
+    # The hit and the row in one round trip: a signature's only one.
+    return hit_then_insert(
+        "sign", rate_key, settings.SIGN_RATE_LIMIT, _insert_intake.insert_select(row)
     )
 
 

@@ -209,34 +209,45 @@ def sign(request, number: int):
     if not petition.is_accepting():
         return _error(request, petition, 403, gettext("Not accepting signatures"),
                       petition.closed_reason())  # fmt: skip
-    if wait := rate_limited("sign", client_ip(request), settings.SIGN_RATE_LIMIT):
-        response = _error(
-            request, petition, 429, gettext("Too many signatures from your network"),
-            gettext("Wait a minute, then try again. Nothing was saved."),
-        )  # fmt: skip
-        response["Retry-After"] = str(wait)
-        return response
-
+    address = client_ip(request)
     # The form's rules without the form; the form itself only to show
     # what is wrong (it is the form's verdict that stands).
     check = SigningCheck(request.POST, petition=petition)
     data = check.cleaned_data
+    rate_key = address  # counted with the signature kept, in one statement
     if not check.is_valid():
+        # Counted before the form is built: a client sending one wrong form
+        # after another is held back as cheaply as one signing too often.
+        if wait := rate_limited("sign", address, settings.SIGN_RATE_LIMIT):
+            return _too_many(request, petition, wait)
         form = SignForm(request.POST, petition=petition)
         if not form.is_valid():
             return private_no_store(_page(request, petition, form, status=400))
-        data = form.cleaned_data
+        data, rate_key = form.cleaned_data, None
 
     flagged = ""
     if data.get("website"):
         flagged = "honeypot"
     elif age is not None and age < settings.SIGN_MIN_SECONDS:
         flagged = "too_fast"
-    receive_signature(petition, data, flagged=flagged, client_ip=_stored_ip(client_ip(request)))
+    wait = receive_signature(
+        petition, data, flagged=flagged, client_ip=_stored_ip(address), rate_key=rate_key
+    )
+    if wait:
+        return _too_many(request, petition, wait)
     # The form's address carried its page's language (?lang=): the next page
     # keeps it, whatever the browser asks for.
     signed_url = _signed_path(petition.number, get_script_prefix())
     return see_other(signed_url + lang_query(current_language()))
+
+
+def _too_many(request, petition, wait: int):
+    response = _error(
+        request, petition, 429, gettext("Too many signatures from your network"),
+        gettext("Wait a minute, then try again. Nothing was saved."),
+    )  # fmt: skip
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @lru_cache(maxsize=1024)

@@ -36,3 +36,15 @@ def test_another_address_can_still_sign_meanwhile(client, petition, settings):
     assert codes == [303, 303, 429]
     assert sign_from("203.0.113.10", "neighbour@example.org").status_code == 303
     assert Signature.objects.count() == 3
+
+
+def test_wrong_forms_count_against_the_limit_too(sign, settings):
+    settings.SIGN_RATE_LIMIT = 3
+    wrong = [sign(email="not an address").status_code for _ in range(3)]
+    assert wrong == [400, 400, 400]
+
+    response = sign(email="right@example.org")
+
+    assert response.status_code == 429
+    assert "Nothing was saved" in response.content.decode()
+    assert Signature.objects.count() == 0
