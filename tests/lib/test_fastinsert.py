@@ -38,3 +38,62 @@ def test_rows_that_break_a_unique_constraint_can_be_skipped(petition):
     assert len(insert.insert([row], returning=True, skip_conflicts=True)) == 1
     assert insert.insert([row], returning=True, skip_conflicts=True) == []
     assert Signature.objects.count() == 1
+
+
+def test_a_batch_keeps_every_kind_of_value_exactly(petition):
+    """Many rows at once go as one array a column (in binary on PostgreSQL):
+    text with quotes and newlines, JSON, addresses, times, nothing at all."""
+    from django.utils import timezone
+
+    from signme.petitions.models import SignatureIntake
+
+    when = timezone.now()
+    rows = [
+        {
+            "petition": petition.pk,
+            "email_canonical": "o'brien@example.org",
+            "data": {"name": "Siân O'Brien", "address": 'Flat 1,\n"The Old Mill"', "n": 1},
+            "client_ip": "2001:db8::",
+            "received_at": when,
+        },
+        {
+            "petition": petition.pk,
+            "email_canonical": "li@example.org",
+            "data": {"name": "李小龍", "consents": []},
+            "client_ip": None,
+            "flagged": "too_fast",
+            "received_at": when,
+        },
+    ]
+    FastInsert(SignatureIntake).insert(rows)
+    stored = list(
+        SignatureIntake.objects.order_by("pk").values(
+            "email_canonical", "data", "client_ip", "flagged", "received_at"
+        )
+    )
+    assert stored == [
+        {"email_canonical": "o'brien@example.org", "data": rows[0]["data"],
+         "client_ip": "2001:db8::", "flagged": "", "received_at": when},
+        {"email_canonical": "li@example.org", "data": rows[1]["data"],
+         "client_ip": None, "flagged": "too_fast", "received_at": when},
+    ]  # fmt: skip
+
+
+def test_a_batch_that_breaks_a_constraint_raises_djangos_error_and_stores_nothing(petition):
+    from django.db import IntegrityError, transaction
+
+    from signme.petitions.models import SignatureIntake
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        FastInsert(SignatureIntake).insert(
+            [
+                {
+                    "petition": petition.pk,
+                    "email_canonical": f"p{n}@example.org",
+                    "data": {},
+                    "received_at": None,
+                }
+                for n in range(2)
+            ]  # fmt: skip
+        )
+    assert not SignatureIntake.objects.exists()

@@ -88,3 +88,24 @@ def test_anything_heard_from_the_server_is_checked_with_a_query(kept, other, tmp
 def test_a_closed_connection_is_unusable(kept):
     kept.connection.close()
     assert kept.is_usable() is False
+
+
+def test_a_batch_of_rows_goes_in_binary_apart_from_the_statement_and_is_logged(db, petition):
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from signme.lib.fastinsert import FastInsert
+    from signme.petitions.models import SignatureIntake
+
+    rows = [
+        {"petition": petition.pk, "email_canonical": f"signer{n}@example.org", "data": {},
+         "client_ip": "203.0.113.9", "received_at": timezone.now()}
+        for n in range(3)
+    ]  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        FastInsert(SignatureIntake).insert(rows)
+    assert len(queries) == 1  # logged as Django logs its own queries
+    assert "unnest" in queries[0]["sql"]
+    # The addresses went as parameters, not written into the statement.
+    assert "signer0@example.org" not in queries[0]["sql"]
+    assert SignatureIntake.objects.count() == 3
