@@ -91,7 +91,10 @@ def hit_then_insert(
     # and sees the hit's RETURNING row: no hit row within the limit, no insert.
     sql = f"WITH hit AS ({hit_sql}), kept AS ({sql} FROM hit WHERE hit.hits <= %s) "
     sql += "SELECT hits, expires FROM hit"
-    with connection.cursor() as cursor:
+    # The values apart from the statement where SignMe's backend offers it
+    # (lib.postgresql): not quoted into the text, in Python, on the hot path.
+    cursor_for = getattr(connection, "binary_cursor", connection.cursor)
+    with cursor_for() as cursor:
         cursor.execute(sql, hit_params + params + [limit])
         hits, expires = cursor.fetchone()
     return max(1, math.ceil(expires - now)) if hits > limit else 0

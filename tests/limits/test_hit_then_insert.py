@@ -68,5 +68,6 @@ def test_on_postgresql_the_count_and_the_row_are_one_durable_statement(petition,
     # The row must survive a crash once the signer is told it was kept: the
     # count alone may skip waiting for the disk, never the two together.
     assert "synchronous_commit" not in queries[0]["sql"]
+    assert "p0@example.org" not in queries[0]["sql"]  # the values went apart from the statement
     assert Counter.objects.get().hits == 1
     assert SignatureIntake.objects.count() == 1

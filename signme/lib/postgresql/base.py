@@ -40,12 +40,14 @@ class DatabaseWrapper(PostgreSQLWrapper):
         return super().is_usable()
 
     def binary_cursor(self):
-        """A cursor whose %b parameters go to the server apart from the
-        statement and in binary, wrapped as Django wraps its own (queries
-        logged when Django logs them, errors turned into Django's). Django's
-        cursors write each parameter into the statement as a quoted literal,
-        in Python: for a batch of rows sent as arrays (lib.fastinsert) that
-        quoting was a third of the worker's time taking signatures in.
+        """A cursor whose parameters go to the server apart from the
+        statement (those marked %b in binary), wrapped as Django wraps its
+        own (queries logged when Django logs them, errors turned into
+        Django's). Django's cursors write each parameter into the statement
+        as a quoted literal, in Python: for a batch of rows sent as arrays
+        (lib.fastinsert) that quoting was a third of the worker's time taking
+        signatures in, and it is a part of taking one (limits.counters)
+        worth saving.
         Statements are not prepared (Django's prepare_threshold stays None),
         so PgBouncer in transaction mode is still fine."""
         self.ensure_connection()
