@@ -15,6 +15,25 @@ from signme.web.worker import jobs
 
 log = logging.getLogger("signme.worker")
 
+IDLE_SECONDS = 0.5
+# A round has costs of its own (its queries, its commits, each petition's
+# confirmation prepared once per batch) whether it finds five signatures or
+# five hundred. A worker that keeps up with a surge by going round again at
+# once takes a few at a time and spent up to twice the CPU on each, on the
+# cores the app servers need (docs/benchmarks.md). So after a round that
+# stored and sent less than half a batch, it waits this long for the next
+# to gather: an email waits at most this much longer, and once that wait
+# gathers half a batch (about 500 signatures a second, each stored and
+# sent) the rounds follow each other at once.
+GATHER_SECONDS = 0.25
+
+
+def pause_after(done: int, batch: int) -> float:
+    """How long to wait after a round that stored and sent `done` things."""
+    if not done:
+        return IDLE_SECONDS
+    return GATHER_SECONDS if done < batch // 2 else 0.0
+
 
 class Command(BaseCommand):
     help = "Store signatures received, send queued email and run periodic jobs until stopped."
@@ -50,8 +69,8 @@ class Command(BaseCommand):
             run_due_jobs(due)
             if once:
                 break
-            if not done:
-                time.sleep(0.5)
+            if pause := pause_after(done, batch):
+                time.sleep(pause)
         try:
             mail.close()
         except Exception:  # noqa: BLE001 - a dead connection cannot be closed cleanly
