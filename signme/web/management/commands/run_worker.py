@@ -18,8 +18,8 @@ log = logging.getLogger("signme.worker")
 IDLE_SECONDS = 0.5
 # A round has costs of its own (its queries, its commits, each petition's
 # confirmation prepared once per batch) whether it finds five signatures or
-# five hundred. A worker that keeps up with a surge by going round again at
-# once takes a few at a time and spent up to twice the CPU on each, on the
+# five hundred. A worker that kept up with a surge by going round again at
+# once took a few at a time and spent up to twice the CPU on each, on the
 # cores the app servers need (docs/benchmarks.md). So after a round that
 # stored and sent less than half a batch, it waits this long for the next
 # to gather: an email waits at most this much longer, and once that wait
