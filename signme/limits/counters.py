@@ -12,7 +12,7 @@ the table or in Redis in clear.
 import math
 import time
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import redis
 from django.conf import settings
@@ -86,11 +86,8 @@ def hit_then_insert(
         return 0
     stored = _stored_key(scope, key)
     now = time.time()
-    hit_sql, hit_params = _upsert_sql(stored, now, now + window, durable=True)
-    # A data-modifying WITH runs whether or not the outer query reads it,
-    # and sees the hit's RETURNING row: no hit row within the limit, no insert.
-    sql = f"WITH hit AS ({hit_sql}), kept AS ({sql} FROM hit WHERE hit.hits <= %s) "
-    sql += "SELECT hits, expires FROM hit"
+    hit_params = _upsert_params(stored, now, now + window)
+    sql = _hit_then_insert_sql(sql)
     # The values apart from the statement where SignMe's backend offers it
     # (lib.postgresql): not quoted into the text, in Python, on the hot path.
     cursor_for = getattr(connection, "binary_cursor", connection.cursor)
@@ -124,7 +121,8 @@ RETURNING {hits}, {expires}
 """
 
 
-def _upsert_sql(stored: str, now: float, expires: float, durable: bool) -> tuple[str, list]:
+@cache
+def _upsert_sql(durable: bool) -> str:
     q = connection.ops.quote_name
     row = "VALUES (%s, 1, %s)"
     if not durable:
@@ -134,17 +132,31 @@ def _upsert_sql(stored: str, now: float, expires: float, durable: bool) -> tuple
         # where BEGIN, SET LOCAL, the statement and COMMIT were four.
         row = "SELECT %s, 1, %s FROM (SELECT set_config('synchronous_commit', 'off', true)) AS nw"
     table = q(Counter._meta.db_table)
-    sql = _UPSERT.format(table=table, key=q("key"), hits=q("hits"), expires=q("expires"), row=row)
-    return sql, [stored, expires, now, now, expires]
+    return _UPSERT.format(table=table, key=q("key"), hits=q("hits"), expires=q("expires"), row=row)
+
+
+def _upsert_params(stored: str, now: float, expires: float) -> list:
+    return [stored, expires, now, now, expires]
+
+
+@lru_cache(maxsize=16)
+def _hit_then_insert_sql(insert_sql: str) -> str:
+    """Composed once for each INSERT given (the same one every signature).
+    A data-modifying WITH runs whether or not the outer query reads it, and
+    sees the hit's RETURNING row: no hit row within the limit, no insert."""
+    return (
+        f"WITH hit AS ({_upsert_sql(durable=True)}), "
+        f"kept AS ({insert_sql} FROM hit WHERE hit.hits <= %s) "
+        "SELECT hits, expires FROM hit"
+    )
 
 
 def _database_hit(stored: str, now: float, expires: float) -> tuple[int, float]:
     # Only when the transaction is ours (autocommit) may it skip waiting for
     # the disk: a caller's must stay durable.
     durable = connection.vendor != "postgresql" or connection.in_atomic_block
-    sql, params = _upsert_sql(stored, now, expires, durable)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_upsert_sql(durable), _upsert_params(stored, now, expires))
         return cursor.fetchone()
 
 

@@ -1,8 +1,10 @@
 import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from signme.lib.fastinsert import FastInsert
 from signme.mailing.models import OutboundEmail
-from signme.petitions.models import Consent, Signature
+from signme.petitions.models import Consent, Signature, SignatureIntake
 
 
 def test_rows_get_every_default_and_come_back_with_their_ids_in_order(petition):
@@ -43,10 +45,6 @@ def test_rows_that_break_a_unique_constraint_can_be_skipped(petition):
 def test_a_batch_keeps_every_kind_of_value_exactly(petition):
     """Many rows at once go as one array a column (in binary on PostgreSQL):
     text with quotes and newlines, JSON, addresses, times, nothing at all."""
-    from django.utils import timezone
-
-    from signme.petitions.models import SignatureIntake
-
     when = timezone.now()
     rows = [
         {
@@ -80,10 +78,6 @@ def test_a_batch_keeps_every_kind_of_value_exactly(petition):
 
 
 def test_a_batch_that_breaks_a_constraint_raises_djangos_error_and_stores_nothing(petition):
-    from django.db import IntegrityError, transaction
-
-    from signme.petitions.models import SignatureIntake
-
     with pytest.raises(IntegrityError), transaction.atomic():
         FastInsert(SignatureIntake).insert(
             [

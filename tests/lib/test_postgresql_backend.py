@@ -8,6 +8,11 @@ import select
 import psycopg
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from signme.lib.fastinsert import FastInsert
+from signme.petitions.models import SignatureIntake
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the PostgreSQL backend's own check"
@@ -91,12 +96,6 @@ def test_a_closed_connection_is_unusable(kept):
 
 
 def test_a_batch_of_rows_goes_in_binary_apart_from_the_statement_and_is_logged(db, petition):
-    from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
-
-    from signme.lib.fastinsert import FastInsert
-    from signme.petitions.models import SignatureIntake
-
     rows = [
         {"petition": petition.pk, "email_canonical": f"signer{n}@example.org", "data": {},
          "client_ip": "203.0.113.9", "received_at": timezone.now()}
